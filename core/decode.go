@@ -1,0 +1,154 @@
+package core
+
+import (
+	"github.com/mailru/easyjson/jlexer"
+)
+
+// Limits on what a role accepts from another window. A real envelope is about 1.3 KB (a call event) or a
+// few hundred bytes (a request); a snapshot of a conference stays under 16 KB.
+const (
+	// MaxEnvelopeBytes is the largest message a role decodes; larger ones are dropped unread.
+	MaxEnvelopeBytes = 64 << 10
+	// MaxDepth is the deepest nesting of objects and arrays a role decodes; the deepest real envelope has 5.
+	MaxDepth = 8
+)
+
+// Bridge extension topics and subtopics. A peer that knows only the vendor page never sends them and may
+// ignore them.
+const (
+	// TopicBridge carries the handshake: Hello (either side announces its epoch and version) and Snapshot
+	// (the softphone's full call state, sent after a Hello or on request).
+	TopicBridge      = "Bridge"
+	SubtopicHello    = "Hello"
+	SubtopicSnapshot = "Snapshot"
+	// TopicAgent carries agent state: AgentStateChange events and SetAgentState requests.
+	TopicAgent               = "Agent"
+	SubtopicAgentStateChange = "AgentStateChange"
+	SubtopicSetAgentState    = "SetAgentState"
+)
+
+// ProtocolVersion is the version of ctibridge's extensions this build speaks. It changes only on a breaking
+// change; a peer with another non-zero version is refused with a diagnostic rather than misread.
+const ProtocolVersion = 1
+
+// DecodeEnvelope parses and validates one message: at most MaxEnvelopeBytes, nested at most MaxDepth deep,
+// channel "Amazon" (or the bridge's own topics), a known topic and subtopic, and every field of the right JSON
+// type. Unknown fields are ignored. The error is a *DecodeError naming the rule that failed.
+func DecodeEnvelope(data []byte) (Envelope, error) {
+	var env Envelope
+	if len(data) > MaxEnvelopeBytes {
+		return env, &DecodeError{Reason: ReasonTooLarge, Detail: "message exceeds 64 KiB"}
+	}
+	if depth, ok := jsonDepth(data); !ok {
+		return env, &DecodeError{Reason: ReasonNotJSON, Detail: "not a JSON object"}
+	} else if depth > MaxDepth {
+		return env, &DecodeError{Reason: ReasonTooDeep, Detail: "nesting deeper than 8"}
+	}
+	l := jlexer.Lexer{Data: data}
+	env.UnmarshalEasyJSON(&l)
+	if err := l.Error(); err != nil {
+		return Envelope{}, &DecodeError{Reason: ReasonBadShape, Detail: err.Error()}
+	}
+	if err := env.Validate(); err != nil {
+		return Envelope{}, err
+	}
+	return env, nil
+}
+
+// Validate checks the envelope's routing fields: a known channel, topic and subtopic, and a version this build
+// speaks.
+func (e *Envelope) Validate() error {
+	if e.Version != 0 && e.Version != ProtocolVersion {
+		return &DecodeError{Reason: ReasonVersion, Detail: "peer speaks protocol version " + itoa(e.Version)}
+	}
+	if e.Channel != ChannelAmazon {
+		return &DecodeError{Reason: ReasonUnknownTopic, Detail: "unknown channel " + quote(e.Channel)}
+	}
+	known := false
+	switch e.Topic {
+	case TopicInboundCall:
+		_, isControl := ControlBySubtopic(e.Subtopic)
+		known = isControl || e.Subtopic == SubtopicInboundCallStateChange
+	case TopicBridge:
+		known = e.Subtopic == SubtopicHello || e.Subtopic == SubtopicSnapshot
+	case TopicAgent:
+		known = e.Subtopic == SubtopicAgentStateChange || e.Subtopic == SubtopicSetAgentState
+	}
+	if !known {
+		return &DecodeError{Reason: ReasonUnknownTopic, Detail: "unknown topic " + quote(e.Topic) + " / " + quote(e.Subtopic)}
+	}
+	return nil
+}
+
+// jsonDepth returns the deepest nesting of objects and arrays in data, without parsing it, and whether data
+// starts (after white space) with '{'. It stops counting past MaxDepth, so that 10,000-deep input costs no
+// more than its length.
+func jsonDepth(data []byte) (int, bool) {
+	depth, deepest, inString, started := 0, 0, false, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if !started {
+			switch c {
+			case ' ', '\t', '\n', '\r':
+				continue
+			case '{':
+				started = true
+			default:
+				return 0, false
+			}
+		}
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > MaxDepth {
+					return deepest, true
+				}
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return deepest, started
+}
+
+func quote(s string) string {
+	if len(s) > 40 {
+		s = s[:40] + "…"
+	}
+	return `"` + s + `"`
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,86 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Cause is a ctibridge extension to the vendor's error envelope: a machine-readable category of why a request
+// failed, carried as error.cause next to the vendor's type, code and message.
+type Cause string
+
+// Causes.
+const (
+	// CauseAmazon: Amazon Connect refused the action; Code carries its message.
+	CauseAmazon Cause = "AMAZON_CONNECT"
+	// CauseNotAllowed: the control's button is not Enable in the current ButtonStates; nothing reached Streams.
+	CauseNotAllowed Cause = "NOT_ALLOWED"
+	// CauseTimeout: no reply came within the request's timeout.
+	CauseTimeout Cause = "TIMEOUT"
+	// CauseInvalidArgument: the request's arguments are malformed (for example digits that are not DTMF).
+	CauseInvalidArgument Cause = "INVALID_ARGUMENT"
+	// CauseReloaded: the softphone reloaded while the request was pending.
+	CauseReloaded Cause = "SOFTPHONE_RELOADED"
+	// CauseClosed: the bridge was closed while the request was pending.
+	CauseClosed Cause = "CLOSED"
+	// CauseTransport: the request could not be posted.
+	CauseTransport Cause = "TRANSPORT"
+	// CauseCallEnded: the call ended before the request could complete (for example missed while answering).
+	CauseCallEnded Cause = "CALL_ENDED"
+	// CauseNotReady: the softphone has not initialised Streams yet.
+	CauseNotReady Cause = "NOT_READY"
+	// CauseInternal: a bug in ctibridge, reported instead of crashing.
+	CauseInternal Cause = "INTERNAL"
+)
+
+// Error is a failed request, shaped like the vendor's error envelope: Type is the "*_FAILED" error type, Code
+// the Amazon Connect failure message (or, when Amazon Connect was never asked, a description of why not), and
+// Message the vendor's fixed text ("Answering call failed."). Cause says which kind of failure it is.
+type Error struct {
+	Type    string
+	Code    string
+	Message string
+	Cause   Cause
+	// Err is the underlying error, if any.
+	Err error
+}
+
+// Error returns "<type>: <code>", e.g. "ANSWER_CALL_FAILED: AgentNotAvailable".
+func (e *Error) Error() string { return e.Type + ": " + e.Code }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Wire returns the error as the envelope's "error" object.
+func (e *Error) Wire() *WireError {
+	return &WireError{Type: e.Type, Code: e.Code, Message: e.Message, Cause: string(e.Cause)}
+}
+
+// ErrorFromWire rebuilds an Error from an error envelope's "error" object.
+func ErrorFromWire(w *WireError) *Error {
+	return &Error{Type: w.Type, Code: w.Code, Message: w.Message, Cause: Cause(w.Cause)}
+}
+
+// Fail returns the Error of control c with the given cause and code.
+func (c *Control) Fail(cause Cause, code string) *Error {
+	return &Error{Type: c.ErrorType, Code: code, Message: c.ErrorMessage, Cause: cause}
+}
+
+// ErrorCause returns the Cause of err if it is an *Error, and CauseInternal otherwise.
+func ErrorCause(err error) Cause {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Cause
+	}
+	return CauseInternal
+}
+
+// DecodeError is returned for a message that is not a valid envelope; Reason names the rule it broke.
+type DecodeError struct {
+	Reason Reason
+	Detail string
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("invalid envelope: %s: %s", e.Reason, e.Detail)
+}

@@ -1,0 +1,167 @@
+package core
+
+import (
+	"strings"
+	"time"
+)
+
+// The shapes below mirror the agent snapshot that Streams' worker pushes to the host (ClientEngine.updateAgent in
+// amazon-connect-streams release/connect-streams.js), after JSON.stringify on the host: every Date becomes an
+// ISO string. Only the fields the bridge reads are declared; easyjson skips the rest. Null versus absent
+// follows notes/real-snapshots.md: either may appear wherever a live instance may send either.
+
+// StreamsSnapshot is connect.core.getAgentDataProvider().getAgentData().snapshot.
+//
+//easyjson:json
+type StreamsSnapshot struct {
+	State    StreamsAgentState `json:"state"`
+	Contacts []StreamsContact  `json:"contacts"`
+}
+
+// StreamsAgentState is snapshot.state (agent.getState()).
+//
+//easyjson:json
+type StreamsAgentState struct {
+	Name string         `json:"name"`
+	Type AgentStateType `json:"type"`
+}
+
+// StreamsContact is one entry of snapshot.contacts.
+//
+//easyjson:json
+type StreamsContact struct {
+	ContactID      string              `json:"contactId"`
+	Type           string              `json:"type"`
+	State          StreamsState        `json:"state"`
+	Queue          *StreamsQueue       `json:"queue"`
+	QueueTimestamp *string             `json:"queueTimestamp"`
+	Attributes     map[string]Attr     `json:"attributes"`
+	Customer       *StreamsEndpoint    `json:"customerEndpoint"`
+	System         *StreamsEndpoint    `json:"connectSystemEndpoint"`
+	Connections    []StreamsConnection `json:"connections"`
+}
+
+// StreamsState is a contact's or connection's {type, timestamp}.
+//
+//easyjson:json
+type StreamsState struct {
+	Type      string  `json:"type"`
+	Timestamp *string `json:"timestamp"`
+}
+
+// StreamsQueue is contact.queue.
+//
+//easyjson:json
+type StreamsQueue struct {
+	Name *string `json:"name"`
+}
+
+// Attr is one contact attribute, {name, value}.
+//
+//easyjson:json
+type Attr struct {
+	Name  string  `json:"name"`
+	Value *string `json:"value"`
+}
+
+// StreamsEndpoint is a connection's endpoint (or a contact's customer/system endpoint).
+//
+//easyjson:json
+type StreamsEndpoint struct {
+	Type        string  `json:"type"`
+	PhoneNumber *string `json:"phoneNumber"`
+}
+
+// StreamsConnection is one entry of contact.connections.
+//
+//easyjson:json
+type StreamsConnection struct {
+	ConnectionID string           `json:"connectionId"`
+	Type         ConnectionType   `json:"type"`
+	Initial      bool             `json:"initial"`
+	State        StreamsState     `json:"state"`
+	Endpoint     *StreamsEndpoint `json:"endpoint"`
+}
+
+// Agent returns the agent state of the snapshot.
+func (s *StreamsSnapshot) Agent() Agent { return Agent{Name: s.State.Name, Type: s.State.Type} }
+
+// Contact converts a Streams contact into the bridge's model, following the product contract's field table:
+// ANI is contact.getCustomerEndpoint() where Amazon Connect gives it, else the initial connection's endpoint;
+// DNIS is contact.getConnectSystemEndpoint(), else the contact attribute "DNIS"; both are normalised to E.164.
+func (c *StreamsContact) Contact() Contact {
+	out := Contact{
+		ID:             c.ContactID,
+		Type:           c.Type,
+		State:          ContactState(c.State.Type),
+		QueueTimestamp: parseTimestamp(c.QueueTimestamp),
+		Connections:    make([]Connection, 0, len(c.Connections)),
+	}
+	if c.Queue != nil && c.Queue.Name != nil {
+		out.QueueName = *c.Queue.Name
+	}
+	for i := range c.Connections {
+		sc := &c.Connections[i]
+		conn := Connection{
+			ID:    sc.ConnectionID,
+			Type:  sc.Type,
+			State: ConnectionState(sc.State.Type),
+			Since: parseTimestamp(sc.State.Timestamp),
+		}
+		if sc.Endpoint != nil && sc.Endpoint.PhoneNumber != nil {
+			conn.PhoneNumber = E164(*sc.Endpoint.PhoneNumber)
+		}
+		if sc.Initial && out.ANI == "" {
+			out.ANI = conn.PhoneNumber
+		}
+		out.Connections = append(out.Connections, conn)
+	}
+	if c.Customer != nil && c.Customer.PhoneNumber != nil && *c.Customer.PhoneNumber != "" {
+		out.ANI = E164(*c.Customer.PhoneNumber)
+	}
+	switch {
+	case c.System != nil && c.System.PhoneNumber != nil && *c.System.PhoneNumber != "":
+		out.DNIS = E164(*c.System.PhoneNumber)
+	case c.Attributes["DNIS"].Value != nil:
+		out.DNIS = E164(*c.Attributes["DNIS"].Value)
+	}
+	return out
+}
+
+// E164 normalises a phone number as Amazon Connect may report it: "sip:+15555550100@lily-outbound" and
+// "tel:+15555550100" become "+15555550100"; anything else is returned trimmed, unchanged.
+// Mirrors Streams' Endpoint.stripPhoneNumber, which handles the same SIP form.
+func E164(number string) string {
+	n := strings.TrimSpace(number)
+	for _, scheme := range [...]string{"sip:", "sips:", "tel:"} {
+		if len(n) > len(scheme) && strings.EqualFold(n[:len(scheme)], scheme) {
+			n = n[len(scheme):]
+			break
+		}
+	}
+	if at := strings.IndexByte(n, '@'); at >= 0 {
+		n = n[:at]
+	}
+	if semi := strings.IndexByte(n, ';'); semi >= 0 { // tel: and SIP URI parameters
+		n = n[:semi]
+	}
+	return n
+}
+
+// isoLayout is how JavaScript's Date.prototype.toISOString writes a time: UTC, always three digits of milliseconds.
+const isoLayout = "2006-01-02T15:04:05.000Z"
+
+// FormatTimestamp writes ms (milliseconds since the Unix epoch) as Date.prototype.toISOString would.
+func FormatTimestamp(ms int64) string { return time.UnixMilli(ms).UTC().Format(isoLayout) }
+
+// parseTimestamp reads an ISO 8601 timestamp into milliseconds since the epoch; null or unreadable gives 0.
+func parseTimestamp(s *string) int64 {
+	if s == nil {
+		return 0
+	}
+	t, err := time.Parse(time.RFC3339Nano, *s)
+	if err != nil {
+		return 0
+	}
+	return t.UnixMilli()
+}

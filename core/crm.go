@@ -1,0 +1,418 @@
+package core
+
+import (
+	"strconv"
+	"sync"
+
+	"github.com/mailru/easyjson/jwriter"
+)
+
+// Names of the deliveries a CRM hands to the page's callbacks (bridge.on(name, cb)).
+const (
+	OnCallStateChange  = SubtopicInboundCallStateChange // message of each call event
+	OnAgentStateChange = SubtopicAgentStateChange       // message with agent {label, code, type}
+	OnSnapshot         = SubtopicSnapshot               // the softphone's full state, after a (re)start or a gap
+	OnDiagnostic       = "diagnostic"                   // a Diagnostic: rejected message, drift, reload
+)
+
+// Delivery is one callback invocation the CRM role asks for: Payload (JSON) goes to the callbacks of Name.
+type Delivery struct {
+	Name    string
+	Payload []byte
+}
+
+// Result is how a request ended: Message (the JSON of the envelope's message that completed it) or Err.
+type Result struct {
+	Message []byte
+	Err     *Error
+}
+
+// Request is one call control sent to the softphone. It ends exactly once: Done is closed when it has, and
+// Result then says how.
+type Request struct {
+	ID      string
+	Control Control
+	done    chan struct{}
+	result  Result
+}
+
+// Done is closed when the request has ended.
+func (r *Request) Done() <-chan struct{} { return r.done }
+
+// Result returns how the request ended; it is only meaningful once Done is closed.
+func (r *Request) Result() Result { return r.result }
+
+// CRM is the CRM role: it sends requests, checks every envelope the softphone sends, keeps the call state
+// they describe and computes the call bar from it. Create it with NewCRM; it is safe for concurrent use.
+type CRM struct {
+	source string
+	epoch  string
+
+	mu        sync.Mutex
+	send      Sender
+	nextID    uint64
+	peerEpoch string // the softphone's epoch, "" until it has sent one
+	peerSeq   uint64
+	contact   *Contact
+	agent     *AgentStateMessage
+	requests  map[string]*Request // pending, by id
+	answer    *Request            // the pending Answer, which a second answerCall joins
+	closed    bool
+
+	// Diagnostics counts every rejected message and every anomaly by reason.
+	Diagnostics Counters
+}
+
+// NewCRM returns the CRM role. source goes into every request's "source" (the vendor page's
+// <<app-name-broadcasting-this-message>>); epoch identifies this life of the CRM page. It posts a Hello, so
+// that a softphone already running answers with its full state.
+func NewCRM(source, epoch string, send Sender) *CRM {
+	c := &CRM{source: source, epoch: epoch, send: send, requests: map[string]*Request{}}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.helloLocked()
+	return c
+}
+
+func (c *CRM) helloLocked() {
+	c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Source: c.source,
+		Epoch: c.epoch, Version: ProtocolVersion}))
+}
+
+// Begin starts control ctrl with args (may be nil). A control whose button is not Enable in the call bar of
+// the state this CRM holds ends at once with a CauseNotAllowed error, and nothing is sent; a second Answer
+// while one is pending returns the pending one, so that Streams is asked once.
+func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ctrl.Button == Answer && ctrl.Subtopic == "Answer" && c.answer != nil {
+		return c.answer
+	}
+	r := &Request{Control: ctrl, done: make(chan struct{})}
+	if c.closed {
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseClosed, "The bridge is closed.")})
+		return r
+	}
+	if ctrl.Subtopic != SubtopicSetAgentState {
+		if _, err := Plan(ctrl, c.contact, args); err != nil {
+			c.settleLocked(r, Result{Err: err.(*Error)})
+			return r
+		}
+	}
+	c.nextID++
+	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
+	c.requests[r.ID] = r
+	if ctrl.Button == Answer && ctrl.Subtopic == "Answer" {
+		c.answer = r
+	}
+	topic := TopicInboundCall
+	if ctrl.Subtopic == SubtopicSetAgentState {
+		topic = TopicAgent
+	}
+	c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: topic, Subtopic: ctrl.Subtopic, Source: c.source,
+		RequestID: r.ID, Version: ProtocolVersion, Args: args}))
+	return r
+}
+
+// Abandon ends r with cause (CauseTimeout when no reply came in time) unless it has already ended.
+func (c *CRM) Abandon(r *Request, cause Cause, code string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.settleLocked(r, Result{Err: r.Control.Fail(cause, code)})
+}
+
+// Close ends every pending request with CauseClosed; later requests end the same way at once.
+func (c *CRM) Close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	c.failAllLocked(CauseClosed, "The bridge was closed.")
+}
+
+func (c *CRM) failAllLocked(cause Cause, code string) {
+	for _, r := range c.requests {
+		c.settleLocked(r, Result{Err: r.Control.Fail(cause, code)})
+	}
+}
+
+// settleLocked ends r once; later calls do nothing.
+func (c *CRM) settleLocked(r *Request, res Result) {
+	select {
+	case <-r.done:
+		return
+	default:
+	}
+	r.result = res
+	close(r.done)
+	delete(c.requests, r.ID)
+	if c.answer == r {
+		c.answer = nil
+	}
+}
+
+// Reject records a message refused before decoding (wrong origin or source window, not JSON, too large) and
+// returns its diagnostic delivery.
+func (c *CRM) Reject(reason Reason, origin, detail string) Delivery {
+	c.Diagnostics.Add(reason)
+	return diagnosticDelivery(Diagnostic{Reason: reason, Origin: origin, Detail: detail})
+}
+
+// Receive handles one message from the softphone's window (origin and source already checked) and returns
+// the callbacks to call, in order. A message that is not a valid envelope changes nothing and yields only a
+// diagnostic.
+func (c *CRM) Receive(data []byte, origin string) []Delivery {
+	env, err := DecodeEnvelope(data)
+	if err != nil {
+		de, _ := err.(*DecodeError)
+		return []Delivery{c.Reject(de.Reason, origin, de.Detail)}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Delivery
+	diag := func(r Reason, detail string) {
+		c.Diagnostics.Add(r)
+		out = append(out, diagnosticDelivery(Diagnostic{Reason: r, Origin: origin, Detail: detail}))
+	}
+	if env.Message == nil && env.Topic != TopicBridge {
+		diag(ReasonUnexpected, "a request sent to the CRM: "+env.Topic+"/"+env.Subtopic)
+		return out
+	}
+	c.trackSequenceLocked(&env, diag)
+
+	switch {
+	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello:
+		// The softphone (re)started; its epoch was noted above. Ask for its state.
+		c.helloLocked()
+	case env.Topic == TopicBridge && env.Subtopic == SubtopicSnapshot:
+		out = c.applySnapshotLocked(&env, out)
+	case env.Topic == TopicAgent && env.Subtopic == SubtopicAgentStateChange:
+		if env.Message.Agent == nil {
+			diag(ReasonBadShape, "AgentStateChange without agent")
+			return out
+		}
+		c.agent = env.Message.Agent
+		out = append(out, Delivery{OnAgentStateChange, encodeMessage(env.Message)})
+	case env.Subtopic == SubtopicInboundCallStateChange:
+		if env.Message.Call == nil {
+			diag(ReasonBadShape, "InboundCallStateChange without call")
+			return out
+		}
+		out = c.applyCallLocked(&env, env.Message.Call, diag, out)
+	default: // a reply to a control or to SetAgentState
+		c.replyLocked(&env, diag)
+	}
+	return out
+}
+
+// trackSequenceLocked notes the softphone's epoch and sequence: a new epoch means it reloaded (pending
+// requests can never be answered and fail now); a gap means envelopes were lost (ask for a snapshot).
+func (c *CRM) trackSequenceLocked(env *Envelope, diag func(Reason, string)) {
+	if env.Epoch == "" { // a vendor-page softphone: no handshake
+		return
+	}
+	switch {
+	case env.Epoch != c.peerEpoch:
+		if c.peerEpoch != "" {
+			diag(ReasonPeerReloaded, "the softphone reloaded")
+			c.failAllLocked(CauseReloaded, "The softphone reloaded while the request was pending.")
+			if env.Subtopic != SubtopicHello {
+				c.helloLocked()
+			}
+		}
+		c.peerEpoch = env.Epoch
+	case env.Seq != c.peerSeq+1:
+		diag(ReasonSequenceGap, "expected "+strconv.FormatUint(c.peerSeq+1, 10)+", got "+strconv.FormatUint(env.Seq, 10))
+		c.helloLocked()
+	}
+	c.peerSeq = env.Seq
+}
+
+// applyCallLocked folds one call event into the contact: a new contact id starts a new contact, an event older
+// than the state held for its connection is dropped, and the event's ButtonStates are checked against the
+// table for the state it reports.
+func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, string), out []Delivery) []Delivery {
+	conn := ev.Connection()
+	if c.contact == nil || c.contact.ID != ev.ResponseActual.ContactID {
+		c.contact = &Contact{ID: ev.ResponseActual.ContactID, Type: "voice"}
+	}
+	ct := c.contact
+	if ev.CallVariables.ANI != nil {
+		ct.ANI = *ev.CallVariables.ANI
+	}
+	if ev.CallVariables.DNIS != nil {
+		ct.DNIS = *ev.CallVariables.DNIS
+	}
+	ct.QueueName = ev.ResponseFields.MediaProperties.QueueName
+	held := ct.Connection(conn.ID)
+	if held != nil && conn.Since < held.Since {
+		diag(ReasonStaleEvent, "connection "+conn.ID+" is already "+string(held.State)+" since a later time")
+		return out
+	}
+	if held != nil && *held == conn {
+		return out // a repeat of what is held (for example after a snapshot): nothing changed
+	}
+	subject := len(ct.Connections)
+	if held != nil {
+		*held = conn
+		for i := range ct.Connections {
+			if ct.Connections[i].ID == conn.ID {
+				subject = i
+			}
+		}
+	} else {
+		ct.Connections = append(ct.Connections, conn)
+	}
+	if want := Buttons(ct.Connections, subject); want != ev.ButtonStates {
+		diag(ReasonDrift, driftDetail(ev.ButtonStates, want))
+	}
+	msg := encodeMessage(env.Message)
+	out = append(out, Delivery{OnCallStateChange, msg})
+	c.completeAnswerLocked(env.RequestID, &conn, msg)
+	return out
+}
+
+// completeAnswerLocked ends the pending Answer when the agent's leg connects (with the event's message), or
+// fails it when the agent's leg ends first (the call was missed, rejected or hung up while answering).
+func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byte) {
+	r := c.answer
+	if r == nil || !conn.IsAgentLeg() || (requestID != "" && requestID != r.ID) {
+		return
+	}
+	switch conn.State {
+	case ConnConnected:
+		c.settleLocked(r, Result{Message: msg})
+	case ConnDisconnected:
+		c.settleLocked(r, Result{Err: r.Control.Fail(CauseCallEnded, "The call ended before it was answered.")})
+	}
+}
+
+// applySnapshotLocked replaces the state with the softphone's full snapshot.
+func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
+	c.contact = nil
+	if env.Message.Agent != nil {
+		c.agent = env.Message.Agent
+	}
+	for i := range env.Message.Calls {
+		ev := &env.Message.Calls[i]
+		if c.contact == nil {
+			c.contact = &Contact{ID: ev.ResponseActual.ContactID, Type: "voice", QueueName: ev.ResponseFields.MediaProperties.QueueName}
+			if ev.CallVariables.ANI != nil {
+				c.contact.ANI = *ev.CallVariables.ANI
+			}
+			if ev.CallVariables.DNIS != nil {
+				c.contact.DNIS = *ev.CallVariables.DNIS
+			}
+		}
+		c.contact.Connections = append(c.contact.Connections, ev.Connection())
+	}
+	msg := encodeMessage(env.Message)
+	out = append(out, Delivery{OnSnapshot, msg})
+	if c.contact != nil {
+		if agent := c.contact.AgentLeg(); agent != nil {
+			c.completeAnswerLocked("", agent, msg)
+		}
+	}
+	return out
+}
+
+// replyLocked ends the request a reply names. A reply without a request id (a vendor-page softphone) ends the
+// oldest pending request of its subtopic; a reply to no pending request is a diagnostic, never a callback.
+func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
+	var r *Request
+	if env.RequestID != "" {
+		r = c.requests[env.RequestID]
+	} else if env.Message.Error != nil {
+		for _, p := range c.requests {
+			if p.Control.Subtopic == env.Subtopic && (r == nil || p.ID < r.ID) {
+				r = p
+			}
+		}
+	}
+	if r == nil || r.Control.Subtopic != env.Subtopic {
+		diag(ReasonUnknownRequest, "a reply to no pending "+env.Subtopic+" request")
+		return
+	}
+	if e := env.Message.Error; e != nil {
+		c.settleLocked(r, Result{Err: ErrorFromWire(e)})
+		return
+	}
+	if r.Control.Button == Answer && r.Control.Subtopic == "Answer" {
+		return // an Answer ends with the connected event, not with the acknowledgement
+	}
+	c.settleLocked(r, Result{Message: encodeMessage(env.Message)})
+}
+
+// CallBar returns the call bar of the state this CRM holds, with the reason for each button.
+func (c *CRM) CallBar() Decision {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.contact == nil {
+		return Aggregate(nil)
+	}
+	return Aggregate(c.contact.Connections)
+}
+
+// Agent returns the agent's state as last reported, or nil before any report.
+func (c *CRM) Agent() *AgentStateMessage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.agent == nil {
+		return nil
+	}
+	a := *c.agent
+	return &a
+}
+
+// MarshalCallBar writes a Decision as {"answer": {"state": "Enable", "reason": "AGENT_RINGING"}, ...}.
+func MarshalCallBar(d Decision) []byte {
+	var w jwriter.Writer
+	w.RawByte('{')
+	for b := Button(0); b < ButtonCount; b++ {
+		if b > 0 {
+			w.RawByte(',')
+		}
+		w.String(b.String())
+		w.RawString(`:{"state":`)
+		w.String(d.States[b].String())
+		w.RawString(`,"reason":`)
+		w.String(string(d.Reasons[b]))
+		w.RawByte('}')
+	}
+	w.RawByte('}')
+	return w.Buffer.BuildBytes()
+}
+
+func driftDetail(got, want ButtonStates) string {
+	detail := ""
+	for b := Button(0); b < ButtonCount; b++ {
+		if got[b] != want[b] {
+			if detail != "" {
+				detail += ", "
+			}
+			detail += b.String() + ": softphone " + got[b].String() + ", table " + want[b].String()
+		}
+	}
+	return detail
+}
+
+func encodeMessage(m *Message) []byte {
+	var w jwriter.Writer
+	m.MarshalEasyJSON(&w)
+	return w.Buffer.BuildBytes()
+}
+
+func diagnosticDelivery(d Diagnostic) Delivery {
+	var w jwriter.Writer
+	w.RawString(`{"reason":`)
+	w.String(string(d.Reason))
+	if d.Origin != "" {
+		w.RawString(`,"origin":`)
+		w.String(d.Origin)
+	}
+	if d.Detail != "" {
+		w.RawString(`,"detail":`)
+		w.String(d.Detail)
+	}
+	w.RawByte('}')
+	return Delivery{OnDiagnostic, w.Buffer.BuildBytes()}
+}

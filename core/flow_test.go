@@ -1,0 +1,327 @@
+package core_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/coretest"
+)
+
+// pair is a softphone and a CRM wired through two outboxes, delivered by hand so that a test sees each step.
+type pair struct {
+	t          *testing.T
+	streams    *coretest.Streams
+	toCRM      coretest.Outbox
+	toPhone    coretest.Outbox
+	phone      *core.Softphone
+	crm        *core.CRM
+	deliveries []core.Delivery
+}
+
+func newPair(t *testing.T) *pair {
+	p := &pair{t: t, streams: &coretest.Streams{}}
+	p.phone = core.NewSoftphone("phone-1", p.streams, p.toCRM.Send)
+	p.crm = core.NewCRM("myapp", "crm-1", p.toPhone.Send)
+	p.pump()
+	return p
+}
+
+// pump delivers every queued envelope both ways until both outboxes are empty.
+func (p *pair) pump() {
+	for i := 0; i < 100; i++ {
+		toCRM, toPhone := p.toCRM.Take(), p.toPhone.Take()
+		if len(toCRM) == 0 && len(toPhone) == 0 {
+			return
+		}
+		for _, b := range toCRM {
+			p.deliveries = append(p.deliveries, p.crm.Receive(b, "https://softphone.example")...)
+		}
+		for _, b := range toPhone {
+			env, err := core.DecodeEnvelope(b)
+			require.NoError(p.t, err)
+			p.phone.HandleRequest(env)
+		}
+	}
+	p.t.Fatal("envelopes kept flowing")
+}
+
+func (p *pair) observe(snapshot []byte) {
+	require.NoError(p.t, p.phone.Observe(snapshot))
+	p.pump()
+}
+
+// take returns and forgets the deliveries of the given name (all names when empty).
+func (p *pair) take(name string) []map[string]any {
+	var out []map[string]any
+	var rest []core.Delivery
+	for _, d := range p.deliveries {
+		if name != "" && d.Name != name {
+			rest = append(rest, d)
+			continue
+		}
+		var m map[string]any
+		require.NoError(p.t, json.Unmarshal(d.Payload, &m))
+		out = append(out, m)
+	}
+	p.deliveries = rest
+	return out
+}
+
+var t0 = time.Date(2020, 4, 9, 9, 14, 54, 955e6, time.UTC)
+
+func ringing() []byte {
+	return coretest.Snapshot(core.AgentPendingBusy, core.AgentTypeSystem, coretest.Call{
+		ID: "836c56f3-07c2-418f-99e7-2565b75b575c", State: core.ContactConnecting, Queue: "InboundTest", QueuedAt: t0.Add(4 * time.Second),
+		DNIS: "+16013261548",
+		Legs: []coretest.Leg{
+			{ID: "1233dc5f-6d09-4752-85a0-cfca6fc445e7", Type: core.ConnAgent, State: core.ConnConnecting, At: t0},
+			{ID: "cust-1", Type: core.ConnInbound, State: core.ConnConnected, At: t0, Number: "sip:+161081111@lily-outbound", Initial: true},
+		},
+	})
+}
+
+func connected() []byte {
+	return coretest.Snapshot(core.AgentBusy, core.AgentTypeSystem, coretest.Call{
+		ID: "836c56f3-07c2-418f-99e7-2565b75b575c", State: core.ContactConnected, Queue: "InboundTest", QueuedAt: t0.Add(4 * time.Second),
+		DNIS: "+16013261548",
+		Legs: []coretest.Leg{
+			{ID: "1233dc5f-6d09-4752-85a0-cfca6fc445e7", Type: core.ConnAgent, State: core.ConnConnected, At: t0.Add(4 * time.Second)},
+			{ID: "cust-1", Type: core.ConnInbound, State: core.ConnConnected, At: t0, Number: "sip:+161081111@lily-outbound", Initial: true},
+		},
+	})
+}
+
+func answerControl() core.Control {
+	c, _ := core.ControlByMethod("answerCall")
+	return c
+}
+
+func wait(t *testing.T, r *core.Request) core.Result {
+	t.Helper()
+	select {
+	case <-r.Done():
+		return r.Result()
+	case <-time.After(5 * time.Second):
+		t.Fatal("request never ended")
+		return core.Result{}
+	}
+}
+
+func TestAnswerEndToEnd(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+
+	agentEvents := p.take(core.OnAgentStateChange)
+	require.Len(t, agentEvents, 1)
+	assert.Equal(t, map[string]any{"label": "PendingBusy", "code": "PendingBusy", "type": "System"}, agentEvents[0]["agent"])
+	calls := p.take(core.OnCallStateChange)
+	require.Len(t, calls, 2, "one event per connection: agent then customer")
+	ring := calls[0]["call"].(map[string]any)
+	assert.Equal(t, "connecting", ring["event"])
+	assert.Equal(t, "init", ring["ResponseActual"].(map[string]any)["previousStatus"])
+	items := ring["ButtonStates"].(map[string]any)["items"].(map[string]any)
+	assert.Equal(t, "Enable", items["answer"])
+	assert.Equal(t, "Enable", items["reject"])
+	assert.Equal(t, map[string]any{"ANI": "+161081111", "DNIS": "+16013261548"}, ring["CallVariables"], "SIP caller number normalised to E.164")
+	assert.Equal(t, core.Enable, p.crm.CallBar().States[core.Answer])
+
+	req := p.crm.Begin(answerControl(), nil)
+	p.pump()
+	require.Equal(t, []core.Action{{Kind: core.ActAccept, ContactID: "836c56f3-07c2-418f-99e7-2565b75b575c"}}, p.streams.Actions())
+	select {
+	case <-req.Done():
+		t.Fatal("answer ended before the agent's leg connected")
+	default:
+	}
+	p.observe(connected())
+	res := wait(t, req)
+	require.Nil(t, res.Err)
+
+	// The resolving message is the vendor sample, but for the customer leg's ids and the timestamps.
+	sample, err := os.ReadFile("testdata/answer-response.json")
+	require.NoError(t, err)
+	var want struct{ Message map[string]any }
+	require.NoError(t, json.Unmarshal(sample, &want))
+	var got map[string]any
+	require.NoError(t, json.Unmarshal(res.Message, &got))
+	assert.Equal(t, want.Message, got)
+	assert.Empty(t, p.take(core.OnDiagnostic), "no drift, no rejected message")
+}
+
+func TestAnswerFailureCarriesAmazonMessage(t *testing.T) {
+	p := newPair(t)
+	p.streams.Result = func(core.Action) error { return errors.New("InvalidStateException: Contact is not in a state to be accepted") }
+	p.observe(ringing())
+	req := p.crm.Begin(answerControl(), nil)
+	p.pump()
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, "ANSWER_CALL_FAILED", res.Err.Type)
+	assert.Equal(t, "InvalidStateException: Contact is not in a state to be accepted", res.Err.Code)
+	assert.Equal(t, "Answering call failed.", res.Err.Message)
+	assert.Equal(t, core.CauseAmazon, res.Err.Cause)
+}
+
+func TestAnswerWithoutIncomingCallIsRefusedLocally(t *testing.T) {
+	p := newPair(t)
+	p.observe(coretest.Snapshot("Available", core.AgentTypeRoutable))
+	req := p.crm.Begin(answerControl(), nil)
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, core.CauseNotAllowed, res.Err.Cause)
+	assert.Equal(t, "ANSWER_CALL_FAILED", res.Err.Type)
+	assert.Empty(t, p.toPhone.Take(), "nothing was sent")
+	assert.Empty(t, p.streams.Actions())
+}
+
+func TestSoftphoneRefusesAnswerWhenAgentNotPendingBusy(t *testing.T) {
+	streams := &coretest.Streams{}
+	var out coretest.Outbox
+	phone := core.NewSoftphone("e", streams, out.Send)
+	require.NoError(t, phone.Observe(coretest.Snapshot("Available", core.AgentTypeRoutable)))
+	out.Take()
+	phone.HandleRequest(core.Envelope{Channel: "Amazon", Topic: "InboundCall", Subtopic: "Answer", Source: "legacy"})
+	envs := out.Envelopes()
+	require.Len(t, envs, 1)
+	require.NotNil(t, envs[0].Message.Error)
+	assert.Equal(t, "ANSWER_CALL_FAILED", envs[0].Message.Error.Type)
+	assert.Equal(t, "Answering call failed.", envs[0].Message.Error.Message)
+	assert.Equal(t, "NOT_ALLOWED", envs[0].Message.Error.Cause)
+	assert.Empty(t, streams.Actions(), "Streams never touched")
+}
+
+func TestSecondAnswerWhilePendingSendsOneAccept(t *testing.T) {
+	p := newPair(t)
+	p.streams.Hold = true
+	p.observe(ringing())
+	first := p.crm.Begin(answerControl(), nil)
+	second := p.crm.Begin(answerControl(), nil)
+	assert.Same(t, first, second, "the CRM joins the pending answer")
+	p.pump()
+	// A vendor-page CRM (no request id) asking again while the accept is under way joins it too.
+	p.phone.HandleRequest(core.Envelope{Channel: "Amazon", Topic: "InboundCall", Subtopic: "Answer", Source: "legacy"})
+	assert.Len(t, p.streams.Actions(), 1)
+	p.streams.Complete()
+	p.observe(connected())
+	assert.Nil(t, wait(t, first).Err)
+}
+
+func TestTimeoutEndsRequestOnce(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	req := p.crm.Begin(answerControl(), nil)
+	p.crm.Abandon(req, core.CauseTimeout, "No reply within 10 ms.")
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, core.CauseTimeout, res.Err.Cause)
+	p.pump() // the late accept and connected event must not end it again
+	p.observe(connected())
+	assert.Equal(t, res, req.Result())
+}
+
+func TestLegacySoftphoneErrorWithoutRequestID(t *testing.T) {
+	var out coretest.Outbox
+	crm := core.NewCRM("myapp", "crm", out.Send)
+	// A vendor softphone's ringing event, then its bare error envelope.
+	sample, err := os.ReadFile("testdata/answer-response.json")
+	require.NoError(t, err)
+	var env map[string]any
+	require.NoError(t, json.Unmarshal(sample, &env))
+	call := env["message"].(map[string]any)["call"].(map[string]any)
+	call["ButtonStates"].(map[string]any)["items"].(map[string]any)["answer"] = "Enable"
+	call["ButtonStates"].(map[string]any)["items"].(map[string]any)["consult"] = "Hide"
+	call["ButtonStates"].(map[string]any)["items"].(map[string]any)["numberpad"] = "Hide"
+	call["ButtonStates"].(map[string]any)["items"].(map[string]any)["reject"] = "Enable"
+	actual := call["ResponseActual"].(map[string]any)
+	actual["status"], actual["previousStatus"] = "connecting", "init"
+	actual["buttonStates"] = map[string]any{"answer": true, "reject": true, "disconnect": false, "hold": false, "resume": false,
+		"clearContact": false, "consult": false, "numberpad": false, "swap": false, "transfer": false, "conference": false}
+	b, _ := json.Marshal(env)
+	ds := crm.Receive(b, "https://vendor.example")
+	require.Len(t, ds, 1)
+	assert.Equal(t, core.OnCallStateChange, ds[0].Name)
+
+	req := crm.Begin(answerControl(), nil)
+	ds = crm.Receive([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","message":{"source":"event",`+
+		`"error":{"type":"ANSWER_CALL_FAILED","code":"AgentNotAvailable","message":"Answering call failed."}}}`), "https://vendor.example")
+	assert.Empty(t, ds)
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, "AgentNotAvailable", res.Err.Code)
+}
+
+func TestStaleEventNeverOverwritesNewerState(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	p.observe(connected())
+	p.take("")
+	// Replay the ringing event of the agent leg (older timestamp) as if it arrived late.
+	var out coretest.Outbox
+	late := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
+	require.NoError(t, late.Observe(ringing()))
+	for _, b := range out.Take() {
+		p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
+	}
+	assert.Empty(t, p.take(core.OnCallStateChange), "stale events reach no callback")
+	assert.Equal(t, core.Enable, p.crm.CallBar().States[core.Hold], "still connected")
+	assert.Equal(t, core.Hide, p.crm.CallBar().States[core.Answer])
+}
+
+func TestSoftphoneReloadFailsPendingAndResyncs(t *testing.T) {
+	p := newPair(t)
+	p.streams.Hold = true
+	p.observe(ringing())
+	req := p.crm.Begin(answerControl(), nil)
+	p.pump()
+
+	// The softphone window reloads: a new role, a new epoch, the same call in Streams.
+	p.phone = core.NewSoftphone("phone-2", &coretest.Streams{}, p.toCRM.Send)
+	p.pump()
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, core.CauseReloaded, res.Err.Cause)
+	diags := p.take(core.OnDiagnostic)
+	require.NotEmpty(t, diags)
+	assert.Equal(t, "PEER_RELOADED", diags[0]["reason"])
+
+	p.observe(connected())
+	assert.Equal(t, core.Enable, p.crm.CallBar().States[core.Hold], "the CRM holds the current call again")
+	snaps := p.take(core.OnSnapshot)
+	require.NotEmpty(t, snaps)
+}
+
+func TestSequenceGapAsksForSnapshot(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	p.take("")
+	require.NoError(t, p.phone.Observe(connected()))
+	sent := p.toCRM.Take()
+	require.Greater(t, len(sent), 1)
+	// Lose the first envelope.
+	for _, b := range sent[1:] {
+		p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
+	}
+	diags := p.take(core.OnDiagnostic)
+	require.Len(t, diags, 1)
+	assert.Equal(t, "SEQUENCE_GAP", diags[0]["reason"])
+	p.pump() // the CRM's Hello brings a snapshot
+	require.Len(t, p.take(core.OnSnapshot), 1)
+	assert.Equal(t, core.Enable, p.crm.CallBar().States[core.Hold])
+}
+
+func TestForgedReplyReachesNoCallback(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	p.take("")
+	ds := p.crm.Receive([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","requestId":"nope","message":{"source":"event"}}`), "o")
+	require.Len(t, ds, 1)
+	assert.Equal(t, core.OnDiagnostic, ds[0].Name)
+	assert.JSONEq(t, `{"reason":"UNKNOWN_REQUEST","origin":"o","detail":"a reply to no pending Answer request"}`, string(ds[0].Payload))
+}

@@ -1,0 +1,386 @@
+package core
+
+import (
+	"sync"
+
+	"github.com/mailru/easyjson/jlexer"
+	"github.com/mailru/easyjson/jwriter"
+)
+
+// StreamsPort is the softphone role's way into Amazon Connect Streams. The wasm package implements it on the
+// real connect global; tests implement it with a recorder.
+type StreamsPort interface {
+	// Do performs a and calls done exactly once: with nil on success, or with an error whose text is the
+	// Amazon Connect failure message. done may run before Do returns or later, from a JavaScript callback;
+	// it never blocks.
+	Do(a Action, done func(err error))
+}
+
+// Sender posts one encoded envelope to the CRM window. It must not block and must not call back into the role.
+type Sender func(envelope []byte)
+
+// Softphone is the softphone role: it turns Streams agent snapshots into event envelopes and CRM requests into
+// Streams actions. Create it with NewSoftphone; it is safe for concurrent use.
+type Softphone struct {
+	streams StreamsPort
+
+	mu       sync.Mutex
+	send     Sender
+	epoch    string
+	seq      uint64
+	ready    bool // a first snapshot has been observed
+	agent    Agent
+	contact  *Contact           // the current voice contact, nil when there is none
+	inflight map[string]*flight // Streams actions under way, by actionKey
+	// answers maps a contact id to the request ids of Answer requests whose completing event (the agent's leg
+	// becoming connected) has not been posted yet, so that event can echo the first one.
+	answers   map[string]string
+	digitRuns int // numbers sendDigits actions, which are never de-duplicated
+}
+
+// flight is one Streams action under way and the requests waiting for it: a second identical request joins
+// the first instead of reaching Streams twice.
+type flight struct {
+	control  Control
+	requests []string
+}
+
+// NewSoftphone returns the softphone role. epoch identifies this life of the softphone window (it must change
+// on every load); send posts to the CRM. It posts a Hello at once, so that a CRM that was waiting learns that
+// this softphone (re)started.
+func NewSoftphone(epoch string, streams StreamsPort, send Sender) *Softphone {
+	s := &Softphone{streams: streams, send: send, epoch: epoch, inflight: map[string]*flight{}, answers: map[string]string{}}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello})
+	return s
+}
+
+// Observe takes one Streams agent snapshot (JSON of connect's agent data "snapshot", as StreamsSnapshot
+// describes) and posts, in order: an AgentStateChange if the agent's state changed, then one
+// InboundCallStateChange per connection whose state changed, in Streams' connection order, each computed on
+// the state as it stood after the changes before it; when the contact goes away, a Snapshot with no calls.
+func (s *Softphone) Observe(snapshot []byte) error {
+	var snap StreamsSnapshot
+	l := jlexer.Lexer{Data: snapshot}
+	snap.UnmarshalEasyJSON(&l)
+	if err := l.Error(); err != nil {
+		return err
+	}
+	var cur *Contact
+	for i := range snap.Contacts {
+		if t := snap.Contacts[i].Type; t == "voice" || t == "queue_callback" {
+			c := snap.Contacts[i].Contact()
+			cur = &c
+			break
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if agent := snap.Agent(); !s.ready || agent != s.agent {
+		s.agent = agent
+		s.postLocked(s.agentEnvelope())
+	}
+	s.ready = true
+	old := s.contact
+	if old != nil && (cur == nil || cur.ID != old.ID) {
+		s.endContactLocked(old)
+		old = nil
+	}
+	s.contact = cur
+	if cur != nil {
+		s.diffLocked(old, cur)
+	}
+	return nil
+}
+
+// endContactLocked reports the end of a contact that left the snapshot (cleared, or replaced by another): a
+// disconnected event for each leg not already disconnected, then an empty Snapshot.
+func (s *Softphone) endContactLocked(old *Contact) {
+	gone := *old
+	gone.Connections = append([]Connection(nil), old.Connections...)
+	for i := range gone.Connections {
+		if prev := gone.Connections[i].State; prev != ConnDisconnected {
+			gone.Connections[i].State = ConnDisconnected
+			s.postCallLocked(&gone, i, prev)
+		}
+	}
+	delete(s.answers, old.ID)
+	s.postLocked(s.snapshotEnvelope())
+}
+
+// diffLocked posts one event per connection of cur whose state differs from old (nil for a new contact).
+func (s *Softphone) diffLocked(old, cur *Contact) {
+	prev := map[string]Connection{}
+	if old != nil {
+		for _, c := range old.Connections {
+			prev[c.ID] = c
+		}
+	}
+	applied := map[string]bool{}
+	// working is the contact as the CRM will know it after each event: changed legs in their new state,
+	// unchanged legs as before, legs not yet reported absent.
+	working := func() (*Contact, map[string]int) {
+		w := *cur
+		w.Connections = make([]Connection, 0, len(cur.Connections)+len(prev))
+		index := map[string]int{}
+		for _, c := range cur.Connections {
+			if applied[c.ID] {
+				index[c.ID] = len(w.Connections)
+				w.Connections = append(w.Connections, c)
+			} else if p, ok := prev[c.ID]; ok {
+				index[c.ID] = len(w.Connections)
+				w.Connections = append(w.Connections, p)
+			}
+		}
+		return &w, index
+	}
+	for _, c := range cur.Connections {
+		p, existed := prev[c.ID]
+		if existed && p.State == c.State {
+			continue
+		}
+		previous := ConnInit
+		if existed {
+			previous = p.State
+		}
+		applied[c.ID] = true
+		w, index := working()
+		s.postCallLocked(w, index[c.ID], previous)
+	}
+	// Legs that vanished from the snapshot without a disconnected state: report them disconnected.
+	for _, p := range prevInOrder(old) {
+		if cur.Connection(p.ID) != nil || p.State == ConnDisconnected {
+			continue
+		}
+		w, _ := working()
+		gone := p
+		gone.State = ConnDisconnected
+		w.Connections = append(w.Connections, gone)
+		s.postCallLocked(w, len(w.Connections)-1, p.State)
+	}
+}
+
+func prevInOrder(old *Contact) []Connection {
+	if old == nil {
+		return nil
+	}
+	return old.Connections
+}
+
+// postCallLocked posts the InboundCallStateChange of contact.Connections[subject]. The event that completes an
+// Answer (the agent's leg becoming connected) echoes that request's id.
+func (s *Softphone) postCallLocked(contact *Contact, subject int, previous ConnectionState) {
+	call := NewCallEvent(contact, subject, previous)
+	env := Envelope{Channel: ChannelAmazon, Topic: TopicInboundCall, Subtopic: SubtopicInboundCallStateChange,
+		Message: &Message{Call: &call, Source: SourceEvent}}
+	if conn := &contact.Connections[subject]; conn.IsAgentLeg() && conn.State == ConnConnected {
+		if id, ok := s.answers[contact.ID]; ok {
+			env.RequestID = id
+			delete(s.answers, contact.ID)
+		}
+	}
+	s.postLocked(&env)
+}
+
+// HandleRequest carries out one request from the CRM (already decoded, validated and checked for origin).
+// Refusals and failures are answered with the control's error envelope; nothing here waits for Streams.
+func (s *Softphone) HandleRequest(req Envelope) {
+	switch req.Topic {
+	case TopicBridge:
+		if req.Subtopic == SubtopicHello || req.Subtopic == SubtopicSnapshot {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.postLocked(s.snapshotEnvelope())
+		}
+		return
+	case TopicAgent:
+		if req.Subtopic == SubtopicSetAgentState {
+			s.setAgentState(req)
+		}
+		return
+	}
+	ctrl, ok := ControlBySubtopic(req.Subtopic)
+	if !ok {
+		return // a call event sent to the softphone: nothing to do
+	}
+	s.mu.Lock()
+	action, err := s.planLocked(ctrl, req)
+	if err != nil {
+		s.replyLocked(ctrl, req.RequestID, err)
+		s.mu.Unlock()
+		return
+	}
+	key := actionKey(action)
+	if f, busy := s.inflight[key]; busy && action.Kind != ActSendDigits {
+		f.requests = append(f.requests, req.RequestID)
+		s.mu.Unlock()
+		return
+	}
+	if action.Kind == ActSendDigits {
+		s.digitRuns++
+		key += "#" + itoa(s.digitRuns) // never joined: every digit string is sent, in order
+	}
+	s.inflight[key] = &flight{control: ctrl, requests: []string{req.RequestID}}
+	if action.Kind == ActAccept && req.RequestID != "" {
+		s.answers[action.ContactID] = req.RequestID
+	}
+	s.mu.Unlock()
+
+	s.streams.Do(action, func(err error) { s.finish(key, err) })
+}
+
+func (s *Softphone) planLocked(ctrl Control, req Envelope) (Action, error) {
+	if !s.ready {
+		return Action{}, ctrl.Fail(CauseNotReady, "The softphone has not connected to Amazon Connect yet.")
+	}
+	if ctrl.Button == Answer && s.agent.Name != AgentPendingBusy {
+		return Action{}, ctrl.Fail(CauseNotAllowed, "No incoming call: the agent is "+quote(s.agent.Name)+", not PendingBusy.")
+	}
+	return Plan(ctrl, s.contact, req.Args)
+}
+
+// finish ends the action under key: every request waiting on it gets the error envelope on failure, or, on
+// success, an acknowledgement (except Answer, which the connected event completes).
+func (s *Softphone) finish(key string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.inflight[key]
+	if !ok {
+		return
+	}
+	delete(s.inflight, key)
+	for _, id := range f.requests {
+		switch {
+		case err != nil:
+			if f.control.Button == Answer {
+				for contact, waiting := range s.answers {
+					if waiting == id {
+						delete(s.answers, contact)
+					}
+				}
+			}
+			s.replyLocked(f.control, id, f.control.Fail(CauseAmazon, err.Error()))
+		case f.control.Button != Answer && id != "":
+			s.replyLocked(f.control, id, nil)
+		}
+	}
+}
+
+// replyLocked posts the reply to one request: the error envelope, or (err nil) an acknowledgement, which only
+// ctibridge CRMs ask for (they send a request id).
+func (s *Softphone) replyLocked(ctrl Control, requestID string, err error) {
+	env := Envelope{Channel: ChannelAmazon, Topic: TopicInboundCall, Subtopic: ctrl.Subtopic, RequestID: requestID,
+		Message: &Message{Source: SourceEvent}}
+	if err != nil {
+		e, ok := err.(*Error)
+		if !ok {
+			e = ctrl.Fail(CauseInternal, err.Error())
+		}
+		env.Message.Error = e.Wire()
+	}
+	s.postLocked(&env)
+}
+
+// setAgentState changes the agent's state through Streams and acknowledges or reports the failure.
+func (s *Softphone) setAgentState(req Envelope) {
+	ctrl := SetAgentStateControl()
+	s.mu.Lock()
+	if req.Args == nil || req.Args.AgentState == "" {
+		s.replyAgentLocked(req.RequestID, ctrl.Fail(CauseInvalidArgument, "setAgentState needs the name of an agent state."))
+		s.mu.Unlock()
+		return
+	}
+	if !s.ready {
+		s.replyAgentLocked(req.RequestID, ctrl.Fail(CauseNotReady, "The softphone has not connected to Amazon Connect yet."))
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	s.streams.Do(Action{Kind: ActSetAgentState, AgentState: req.Args.AgentState}, func(err error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err != nil {
+			s.replyAgentLocked(req.RequestID, ctrl.Fail(CauseAmazon, err.Error()))
+			return
+		}
+		s.replyAgentLocked(req.RequestID, nil)
+	})
+}
+
+func (s *Softphone) replyAgentLocked(requestID string, e *Error) {
+	env := Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicSetAgentState, RequestID: requestID,
+		Message: &Message{Source: SourceEvent}}
+	if e != nil {
+		env.Message.Error = e.Wire()
+	}
+	s.postLocked(&env)
+}
+
+// SetAgentStateControl is the pseudo-control of setAgentState, for its error type and message.
+func SetAgentStateControl() Control {
+	return Control{Method: "setAgentState", Subtopic: SubtopicSetAgentState, ErrorType: "SET_AGENT_STATE_FAILED",
+		ErrorMessage: "Setting agent state failed."}
+}
+
+func (s *Softphone) agentEnvelope() *Envelope {
+	return &Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicAgentStateChange,
+		Message: &Message{Source: SourceEvent, Agent: AgentStateOf(s.agent)}}
+}
+
+// snapshotEnvelope is the full state: the agent and one event per connection of the current contact.
+func (s *Softphone) snapshotEnvelope() *Envelope {
+	msg := &Message{Source: SourceEvent, Calls: []CallEvent{}}
+	if s.ready {
+		msg.Agent = AgentStateOf(s.agent)
+	}
+	if c := s.contact; c != nil {
+		for i := range c.Connections {
+			msg.Calls = append(msg.Calls, NewCallEvent(c, i, c.Connections[i].State))
+		}
+	}
+	return &Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicSnapshot, Message: msg}
+}
+
+// postLocked stamps the envelope with this softphone's epoch, next sequence number and protocol version, and
+// posts it. Posting under the lock keeps sequence numbers in posting order.
+func (s *Softphone) postLocked(env *Envelope) {
+	s.seq++
+	env.Epoch, env.Seq, env.Version = s.epoch, s.seq, ProtocolVersion
+	s.send(Encode(env))
+}
+
+// AgentStateOf describes an agent state as the vendor page's Message Parameters table does: label and code are
+// the state's name ("Available", "Not Ready"), type its routability ("Routable", "Not Routable", "Offline").
+func AgentStateOf(a Agent) *AgentStateMessage {
+	var t string
+	switch a.Type {
+	case AgentTypeRoutable:
+		t = "Routable"
+	case AgentTypeNotRoutable:
+		t = "Not Routable"
+	case AgentTypeOffline:
+		t = "Offline"
+	case AgentTypeSystem:
+		t = "System"
+	case AgentTypeError:
+		t = "Error"
+	default:
+		t = "Init"
+	}
+	return &AgentStateMessage{Label: a.Name, Code: a.Name, Type: t}
+}
+
+// actionKey identifies an action for de-duplication: the same kind on the same contact and connection.
+func actionKey(a Action) string {
+	return string(a.Kind) + "|" + a.ContactID + "|" + a.ConnectionID
+}
+
+// Encode writes an envelope as JSON.
+func Encode(env *Envelope) []byte {
+	var w jwriter.Writer
+	env.MarshalEasyJSON(&w)
+	b, _ := w.BuildBytes() // jwriter only fails on a broken custom marshaler; ours write valid JSON
+	return b
+}

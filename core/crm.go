@@ -74,6 +74,21 @@ func NewCRM(source, epoch string, send Sender) *CRM {
 	return c
 }
 
+// Hello posts the handshake again. A CRM that has not heard from the softphone yet repeats it, because the
+// softphone's window may not have been listening when the first one was posted.
+func (c *CRM) Hello() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.helloLocked()
+}
+
+// Connected reports whether a valid envelope from a ctibridge softphone has been received.
+func (c *CRM) Connected() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.peerEpoch != ""
+}
+
 func (c *CRM) helloLocked() {
 	c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Source: c.source,
 		Epoch: c.epoch, Version: ProtocolVersion}))
@@ -401,7 +416,10 @@ func encodeMessage(m *Message) []byte {
 	return w.Buffer.BuildBytes()
 }
 
-func diagnosticDelivery(d Diagnostic) Delivery {
+func diagnosticDelivery(d Diagnostic) Delivery { return Delivery{OnDiagnostic, EncodeDiagnostic(d)} }
+
+// EncodeDiagnostic writes a Diagnostic as {"reason": ..., "origin": ..., "detail": ...}.
+func EncodeDiagnostic(d Diagnostic) []byte {
 	var w jwriter.Writer
 	w.RawString(`{"reason":`)
 	w.String(string(d.Reason))
@@ -414,5 +432,5 @@ func diagnosticDelivery(d Diagnostic) Delivery {
 		w.String(d.Detail)
 	}
 	w.RawByte('}')
-	return Delivery{OnDiagnostic, w.Buffer.BuildBytes()}
+	return w.Buffer.BuildBytes()
 }

@@ -56,3 +56,26 @@ func (c *Counters) Snapshot() map[Reason]int {
 	}
 	return out
 }
+
+// MaskPhoneNumbers hides the digits of every phone number in text (a '+' followed by 6 or more digits, or
+// the same inside a sip: URI) but the last two, so that debug logs and flight recordings carry no ANI or DNIS:
+// "+161081111" becomes "+*******11".
+func MaskPhoneNumbers(text []byte) []byte {
+	out := append([]byte(nil), text...)
+	for i := 0; i < len(out); i++ {
+		if out[i] != '+' {
+			continue
+		}
+		j := i + 1
+		for j < len(out) && out[j] >= '0' && out[j] <= '9' {
+			j++
+		}
+		if j-i-1 >= 6 {
+			for k := i + 1; k < j-2; k++ {
+				out[k] = '*'
+			}
+		}
+		i = j - 1
+	}
+	return out
+}

@@ -157,7 +157,9 @@ func TestAnswerEndToEnd(t *testing.T) {
 
 func TestAnswerFailureCarriesAmazonMessage(t *testing.T) {
 	p := newPair(t)
-	p.streams.Result = func(core.Action) error { return errors.New("InvalidStateException: Contact is not in a state to be accepted") }
+	p.streams.Result = func(core.Action) error {
+		return errors.New("InvalidStateException: Contact is not in a state to be accepted")
+	}
 	p.observe(ringing())
 	req := p.crm.Begin(answerControl(), nil)
 	p.pump()

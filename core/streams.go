@@ -1,6 +1,7 @@
 package core
 
 import (
+	"github.com/mailru/easyjson/jlexer"
 	"strings"
 	"time"
 )
@@ -164,4 +165,20 @@ func parseTimestamp(s *string) int64 {
 		return 0
 	}
 	return t.UnixMilli()
+}
+
+// StreamsError is the error object a Streams failure callback receives, as the worker serialises it
+// (ClientEngine.handleAPIRequest: err = JSON.stringify(err)).
+//
+//easyjson:json
+type StreamsError struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// UnmarshalJSONText decodes s.
+func (e *StreamsError) UnmarshalJSONText(s string) error {
+	l := jlexer.Lexer{Data: []byte(s)}
+	e.UnmarshalEasyJSON(&l)
+	return l.Error()
 }

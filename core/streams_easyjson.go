@@ -246,7 +246,69 @@ func (v StreamsQueue) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *StreamsQueue) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore2(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore3(in *jlexer.Lexer, out *StreamsEndpoint) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore3(in *jlexer.Lexer, out *StreamsError) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "type":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Type = string(in.String())
+			}
+		case "message":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Message = string(in.String())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore3(out *jwriter.Writer, in StreamsError) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"type\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.Type))
+	}
+	{
+		const prefix string = ",\"message\":"
+		out.RawString(prefix)
+		out.String(string(in.Message))
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v StreamsError) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore3(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *StreamsError) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore3(l, v)
+}
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, out *StreamsEndpoint) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -290,7 +352,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore3(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore3(out *jwriter.Writer, in StreamsEndpoint) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore4(out *jwriter.Writer, in StreamsEndpoint) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -313,14 +375,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore3(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsEndpoint) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore3(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore4(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsEndpoint) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore3(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, out *StreamsContact) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, out *StreamsContact) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -465,7 +527,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore4(out *jwriter.Writer, in StreamsContact) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore5(out *jwriter.Writer, in StreamsContact) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -562,14 +624,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore4(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsContact) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore4(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore5(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsContact) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, out *StreamsConnection) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, out *StreamsConnection) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -631,7 +693,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore5(out *jwriter.Writer, in StreamsConnection) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer, in StreamsConnection) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -669,14 +731,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore5(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsConnection) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore5(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsConnection) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, out *StreamsAgentState) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, out *StreamsAgentState) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -712,7 +774,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer, in StreamsAgentState) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer, in StreamsAgentState) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -731,14 +793,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsAgentState) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsAgentState) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, out *Attr) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, out *Attr) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -782,7 +844,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer, in Attr) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer, in Attr) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -805,10 +867,10 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Attr) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Attr) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(l, v)
 }

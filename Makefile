@@ -1,0 +1,111 @@
+# ctibridge — one command for the demo, one for every test. Both install what they need on a fresh Debian
+# machine (as root): chromium and brotli with apt-get, wasmbrowsertest into .bin/, npm packages from the lockfile.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO          ?= go
+BIN         := $(CURDIR)/.bin
+WBT_VERSION := v0.11.0
+FUZZTIME    ?= 20s
+# The brotli size budget of ctibridge.wasm (issue: ≤ 650 KB).
+WASM_BUDGET_BYTES := 665600
+
+export PATH     := $(BIN):$(PATH)
+export GOTOOLCHAIN := local
+# wasmbrowsertest reads wasm_exec.js from GOROOT: pin it to the toolchain that compiles the wasm.
+export GOROOT   := $(shell $(GO) env GOROOT)
+# chromedp kills Chromium, which leaves a directory per run in TMPDIR: keep them in the project.
+export TMPDIR   := $(CURDIR)/.tmp
+$(shell mkdir -p $(TMPDIR))
+
+WASM_ENV := GOOS=js GOARCH=wasm
+GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
+STREAMS_JS := web/test/node_modules/amazon-connect-streams/release/connect-streams-min.js
+
+.PHONY: build deps test test-native test-wasm test-e2e fuzz generate check-generated lint size demo bench clean
+
+## build: web/ctibridge.wasm, web/wasm_exec.js and web/vendor/connect-streams-min.js (git ignores all three)
+build: web/ctibridge.wasm web/wasm_exec.js web/vendor/connect-streams-min.js
+
+web/ctibridge.wasm: $(GO_SOURCES)
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/ctibridge
+
+web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+web/vendor/connect-streams-min.js: web/test/node_modules/.package-lock.json
+	install -D -m 0644 $(STREAMS_JS) $@
+
+web/test/node_modules/.package-lock.json: web/test/package-lock.json
+	cd web/test && npm ci --no-audit --no-fund
+
+## deps: everything the tests need, installed if missing
+deps: $(BIN)/wasmbrowsertest $(BIN)/chromium web/test/node_modules/.package-lock.json
+	@command -v brotli >/dev/null || $(MAKE) --no-print-directory apt PKG=brotli
+
+apt:
+	@echo "installing $(PKG) with apt-get" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PKG) >/dev/null
+
+/usr/lib/chromium/chromium:
+	$(MAKE) --no-print-directory apt PKG=chromium
+
+$(BIN)/wasmbrowsertest:
+	GOBIN=$(BIN) $(GO) install github.com/agnivade/wasmbrowsertest@$(WBT_VERSION)
+
+# wasmbrowsertest finds Chromium on PATH: this wrapper adds the flags this machine needs.
+$(BIN)/chromium: scripts/chromium-headless /usr/lib/chromium/chromium
+	install -D -m 0755 $< $@
+
+## test: every test — generated code current, native core tests and fuzzing, wasm in Chromium, Playwright end to end
+test: check-generated lint test-native test-wasm size test-e2e
+
+lint:
+	@test -z "$$(gofmt -l core wasm)" || { gofmt -l core wasm; echo "gofmt: the files above need formatting" >&2; exit 1; }
+	$(GO) vet ./...
+	$(WASM_ENV) $(GO) vet ./...
+
+test-native:
+	$(GO) test -count=1 ./...
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeEnvelope -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
+
+test-wasm: deps
+	env -i PATH="$$PATH" HOME="$$HOME" GOROOT="$$GOROOT" TMPDIR="$$TMPDIR" GOTOOLCHAIN=local GOFLAGS="$$(go env GOFLAGS)" \
+		GOCACHE="$$(go env GOCACHE)" GOMODCACHE="$$(go env GOMODCACHE)" GOPROXY="$$(go env GOPROXY)" \
+		$(WASM_ENV) $(GO) test -timeout 300s -exec=$(BIN)/wasmbrowsertest ./wasm/... ./core/...
+
+test-e2e: deps build
+	cd web/test && node --test --test-concurrency=1 e2e/
+
+## size: the brotli size of the module against its budget
+size: web/ctibridge.wasm deps
+	@size=$$(brotli -c -q 11 web/ctibridge.wasm | wc -c); \
+	echo "ctibridge.wasm: $$(wc -c < web/ctibridge.wasm) bytes raw, $$size bytes brotli (budget $(WASM_BUDGET_BYTES))"; \
+	test $$size -le $(WASM_BUDGET_BYTES) || { echo "ctibridge.wasm is over its brotli budget" >&2; exit 1; }
+
+## fuzz: FUZZTIME=10m make fuzz
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeEnvelope -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
+
+## generate: the easyjson codecs (for the host: easyjson's bootstrap cannot run under GOOS=js)
+generate:
+	env -u GOOS -u GOARCH $(GO) generate ./core
+
+check-generated: generate
+	@git diff --exit-code -- 'core/*_easyjson.go' || { echo "generated code is stale: run make generate and commit" >&2; exit 1; }
+
+## demo: build, serve the CRM page, the softphone and the CCP emulator on localhost, print the URL
+demo: build web/test/node_modules/.package-lock.json
+	node scripts/demo.mjs
+
+## bench: Go benchmarks of core and the browser harness
+bench: build deps
+	$(GO) test -run='^$$' -bench=. -benchmem ./core
+
+clean:
+	rm -rf $(BIN) $(TMPDIR) web/ctibridge.wasm web/wasm_exec.js web/vendor web/test/node_modules dist

@@ -1,0 +1,335 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/ctibridge/ctibridge/core"
+)
+
+// helloInterval and helloAttempts bound how the CRM repeats its handshake until a softphone answers:
+// HubSpot's calling SDK does the same (SYNC every 100 ms for 30 s); a softphone that never answers is
+// reported by selfTest and by the requests' timeouts.
+const (
+	helloInterval = 250 * time.Millisecond
+	helloAttempts = 120
+)
+
+// crmBridge is the crm role: the object load({role: "crm"}) resolves with.
+type crmBridge struct {
+	rt        *jsRuntime
+	core      *core.CRM
+	target    safejs.Value // the softphone's window
+	origin    string       // its exact origin
+	timeout   time.Duration
+	debug     bool
+	funcs     funcs
+	listeners *listeners
+	inbox     *inbox
+	stop      chan struct{}
+	closeOnce sync.Once
+}
+
+// newCRM reads the options of load({role: "crm", ...}) and returns the bridge's JavaScript object.
+func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
+	b := &crmBridge{rt: rt, stop: make(chan struct{})}
+	win, err := optWindow(rt, opts, "window")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if b.target, err = softphoneWindow(opts); err != nil {
+		return safejs.Value{}, err
+	}
+	origin, _, err := optString(opts, "softphoneOrigin")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if b.origin, err = core.ParseOrigin(origin); err != nil {
+		return safejs.Value{}, fmt.Errorf("softphoneOrigin: %w", err)
+	}
+	source, ok, err := optString(opts, "source")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if !ok || source == "" {
+		source = "ctibridge"
+	}
+	if b.timeout, err = optDuration(opts, "timeoutMs", 10*time.Second); err != nil {
+		return safejs.Value{}, err
+	}
+	if b.debug, err = optBool(opts, "debug"); err != nil {
+		return safejs.Value{}, err
+	}
+	b.listeners = newListeners(rt, b.panicked)
+	b.core = core.NewCRM(source, newEpoch(), b.post)
+	if b.inbox, err = listen(win, b.receive, b.panicked); err != nil {
+		return safejs.Value{}, err
+	}
+	go b.repeatHello()
+	return b.object()
+}
+
+// post sends one envelope to the softphone, naming its exact origin.
+func (b *crmBridge) post(envelope []byte) {
+	if b.debug {
+		b.rt.debug("ctibridge crm →", envelope)
+	}
+	if _, err := b.target.Call("postMessage", string(envelope), b.origin); err != nil {
+		b.rt.warn("ctibridge: posting to the softphone failed:", err.Error())
+	}
+}
+
+// receive handles one "message" event: origin, then source window, then the envelope, all before any state
+// changes. Rejections reach only "diagnostic" callbacks.
+func (b *crmBridge) receive(event safejs.Value) {
+	m, err := readEvent(event)
+	if err != nil {
+		return
+	}
+	switch {
+	case m.origin != b.origin:
+		b.deliver(b.core.Reject(core.ReasonWrongOrigin, m.origin, "expected "+b.origin))
+		return
+	case !m.source.Equal(b.target):
+		b.deliver(b.core.Reject(core.ReasonWrongSource, m.origin, "not the softphone's window"))
+		return
+	}
+	data, reason, detail := b.rt.readData(m.data)
+	if reason != "" {
+		b.deliver(b.core.Reject(reason, m.origin, detail))
+		return
+	}
+	if b.debug {
+		b.rt.debug("ctibridge crm ←", data)
+	}
+	for _, d := range b.core.Receive(data, m.origin) {
+		b.deliver(d)
+	}
+}
+
+func (b *crmBridge) deliver(d core.Delivery) {
+	if d.Name == core.OnDiagnostic && b.debug {
+		b.rt.warn("ctibridge crm diagnostic:", string(d.Payload))
+	}
+	b.listeners.emit(d.Name, d.Payload)
+}
+
+// repeatHello repeats the handshake until the softphone answers, the attempts run out, or the bridge closes.
+func (b *crmBridge) repeatHello() {
+	t := time.NewTicker(helloInterval)
+	defer t.Stop()
+	for i := 0; i < helloAttempts && !b.core.Connected(); i++ {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			if !b.core.Connected() {
+				b.core.Hello()
+			}
+		}
+	}
+}
+
+func (b *crmBridge) panicked(p any) {
+	b.deliver(b.core.Reject(core.ReasonPanic, "", fmt.Sprint(p)))
+}
+
+// object builds the JavaScript bridge: one method per call control, plus on, buttons, agentState,
+// setAgentState, diagnostics and close.
+func (b *crmBridge) object() (safejs.Value, error) {
+	obj, err := b.rt.object.New()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	methods := map[string]func(safejs.Value, []safejs.Value) any{
+		"on":            b.on,
+		"buttons":       b.buttons,
+		"agentState":    b.agentState,
+		"diagnostics":   b.diagnostics,
+		"close":         b.close,
+		"setAgentState": b.request(core.SetAgentStateControl(), agentStateArgs),
+	}
+	for _, ctrl := range core.Controls() {
+		methods[ctrl.Method] = b.request(ctrl, argsParser(ctrl))
+	}
+	for name, fn := range methods {
+		f, err := b.funcs.add(fn, b.panicked)
+		if err != nil {
+			return safejs.Value{}, err
+		}
+		if err := obj.Set(name, f); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	return obj, obj.Set("role", "crm")
+}
+
+// request returns the method of one control: it checks and sends the request at once (so that calls made in
+// a row are sent in that order) and returns a Promise that waits, on a goroutine, for the reply, an error
+// envelope or the timeout.
+func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core.RequestArgs, error)) func(safejs.Value, []safejs.Value) any {
+	return func(_ safejs.Value, args []safejs.Value) any {
+		reqArgs, err := parse(args)
+		var req *core.Request
+		if err == nil {
+			req = b.core.Begin(ctrl, reqArgs)
+		}
+		p, perr := b.rt.newPromise(func() (any, error) {
+			if err != nil {
+				return nil, ctrl.Fail(core.CauseInvalidArgument, err.Error())
+			}
+			timer := time.NewTimer(b.timeout)
+			defer timer.Stop()
+			select {
+			case <-req.Done():
+			case <-timer.C:
+				b.core.Abandon(req, core.CauseTimeout,
+					"No reply from the softphone within "+strconv.FormatInt(b.timeout.Milliseconds(), 10)+" ms.")
+			}
+			res := req.Result()
+			if res.Err != nil {
+				return nil, res.Err
+			}
+			return b.rt.parseJSON(res.Message)
+		}, b.panicked)
+		if perr != nil {
+			return nil
+		}
+		return p
+	}
+}
+
+// argsParser returns how a control reads its JavaScript arguments.
+func argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, error) {
+	switch ctrl.Button {
+	case core.Numberpad:
+		return func(args []safejs.Value) (*core.RequestArgs, error) {
+			d, err := stringArg(args, "digits")
+			return &core.RequestArgs{Digits: d}, err
+		}
+	case core.Consult:
+		return consultArgs
+	case core.Hold, core.Resume, core.Disconnect:
+		return func(args []safejs.Value) (*core.RequestArgs, error) {
+			if len(args) == 0 || args[0].IsUndefined() || args[0].IsNull() {
+				return nil, nil
+			}
+			id, _, err := optString(args[0], "connectionId")
+			return &core.RequestArgs{ConnectionID: id}, err
+		}
+	}
+	return func([]safejs.Value) (*core.RequestArgs, error) { return nil, nil }
+}
+
+// consultArgs reads consult("+15555550100") or consult({phoneNumber}) or consult({quickConnect}).
+func consultArgs(args []safejs.Value) (*core.RequestArgs, error) {
+	if len(args) > 0 && args[0].Type() == safejs.TypeString {
+		n, err := args[0].String()
+		return &core.RequestArgs{PhoneNumber: n}, err
+	}
+	if len(args) == 0 || args[0].Type() != safejs.TypeObject || args[0].IsNull() {
+		return nil, errors.New("consult takes a phone number or {phoneNumber} or {quickConnect}")
+	}
+	n, _, err := optString(args[0], "phoneNumber")
+	if err != nil {
+		return nil, err
+	}
+	q, _, err := optString(args[0], "quickConnect")
+	return &core.RequestArgs{PhoneNumber: n, QuickConnect: q}, err
+}
+
+func agentStateArgs(args []safejs.Value) (*core.RequestArgs, error) {
+	s, err := stringArg(args, "agent state name")
+	return &core.RequestArgs{AgentState: s}, err
+}
+
+func stringArg(args []safejs.Value, what string) (string, error) {
+	if len(args) == 0 || args[0].Type() != safejs.TypeString {
+		return "", errors.New("expected the " + what + " as a string")
+	}
+	return args[0].String()
+}
+
+// on implements bridge.on(name, callback) → unsubscribe().
+func (b *crmBridge) on(_ safejs.Value, args []safejs.Value) any {
+	return onMethod(b.listeners, args, b.rt)
+}
+
+func onMethod(l *listeners, args []safejs.Value, rt *jsRuntime) any {
+	if len(args) < 2 || args[0].Type() != safejs.TypeString || args[1].Type() != safejs.TypeFunction {
+		rt.warn("ctibridge: on(name, callback) needs an event name and a function")
+		return nil
+	}
+	name, _ := args[0].String()
+	unsub, err := l.on(name, args[1])
+	if err != nil {
+		return nil
+	}
+	return unsub
+}
+
+// buttons returns the call bar of the current state with a reason for each button:
+// {answer: {state: "Enable", reason: "AGENT_RINGING"}, ...}.
+func (b *crmBridge) buttons(safejs.Value, []safejs.Value) any {
+	v, err := b.rt.parseJSON(core.MarshalCallBar(b.core.CallBar()))
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// agentState returns {label, code, type} of the agent's last reported state, or null.
+func (b *crmBridge) agentState(safejs.Value, []safejs.Value) any {
+	a := b.core.Agent()
+	if a == nil {
+		return safejs.Null()
+	}
+	v, err := b.rt.parseJSON([]byte(`{"label":` + strconv.Quote(a.Label) + `,"code":` + strconv.Quote(a.Code) +
+		`,"type":` + strconv.Quote(a.Type) + `}`))
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// diagnostics returns {counts: {REASON: n}, listeners: n}.
+func (b *crmBridge) diagnostics(safejs.Value, []safejs.Value) any {
+	return diagnosticsValue(b.rt, &b.core.Diagnostics, b.listeners)
+}
+
+// close stops the bridge: pending requests fail with CLOSED, the listener is removed, every Func released.
+func (b *crmBridge) close(safejs.Value, []safejs.Value) any {
+	b.closeOnce.Do(func() {
+		close(b.stop)
+		b.inbox.close()
+		b.core.Close()
+		b.listeners.closeAll()
+		b.funcs.releaseAll() // close itself among them: allowed while it runs
+	})
+	return nil
+}
+
+// softphoneWindow reads the softphone option: an iframe element (its contentWindow) or a Window.
+func softphoneWindow(opts safejs.Value) (safejs.Value, error) {
+	v, err := opts.Get("softphone")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if v.Type() != safejs.TypeObject || v.IsNull() {
+		return safejs.Value{}, errors.New("softphone must be the softphone's iframe element or its Window")
+	}
+	if cw, err := v.Get("contentWindow"); err == nil && cw.Type() == safejs.TypeObject && !cw.IsNull() {
+		return cw, nil
+	}
+	if pm, err := v.Get("postMessage"); err != nil || pm.Type() != safejs.TypeFunction {
+		return safejs.Value{}, errors.New("softphone must be the softphone's iframe element or its Window")
+	}
+	return v, nil
+}

@@ -1,0 +1,242 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/coretest"
+)
+
+// A browser test runs both roles' Go code in one JavaScript realm, the test page's. postMessage names the
+// calling realm's window as event.source, so a role's posts would all seem to come from the top window. Each
+// role is therefore tested against a peer that posts from its own realm: the softphone role lives in an iframe
+// and its CRM is a plain listener in the page; the CRM role talks to an iframe whose own script relays to a
+// core.Softphone. The end-to-end suite (web/test) runs the two roles in two real windows.
+
+type page struct {
+	t      *testing.T
+	rt     *jsRuntime
+	origin string
+}
+
+func newPage(t *testing.T) *page {
+	t.Helper()
+	rt, err := lookupRuntime()
+	require.NoError(t, err)
+	p := &page{t: t, rt: rt}
+	loc, err := rt.global.Get("location")
+	require.NoError(t, err)
+	o, err := loc.Get("origin")
+	require.NoError(t, err)
+	p.origin, err = o.String()
+	require.NoError(t, err)
+	return p
+}
+
+func (p *page) eval(body string) safejs.Value {
+	p.t.Helper()
+	fn, err := p.rt.global.Get("Function")
+	require.NoError(p.t, err)
+	f, err := fn.New(body)
+	require.NoError(p.t, err)
+	v, err := f.Invoke()
+	require.NoError(p.t, err)
+	return v
+}
+
+// iframe appends an iframe (srcdoc if not empty) and waits for it to load; it is removed at cleanup.
+func (p *page) iframe(srcdoc string) (element, win safejs.Value) {
+	p.t.Helper()
+	doc, err := p.rt.global.Get("document")
+	require.NoError(p.t, err)
+	element, err = doc.Call("createElement", "iframe")
+	require.NoError(p.t, err)
+	loaded := make(chan struct{}, 1)
+	onload, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		select {
+		case loaded <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	require.NoError(p.t, err)
+	defer onload.Release()
+	require.NoError(p.t, element.Set("onload", onload))
+	if srcdoc != "" {
+		require.NoError(p.t, element.Set("srcdoc", srcdoc))
+	}
+	body, err := doc.Get("body")
+	require.NoError(p.t, err)
+	_, err = body.Call("appendChild", element)
+	require.NoError(p.t, err)
+	select {
+	case <-loaded:
+	case <-time.After(5 * time.Second):
+		p.t.Fatal("iframe never loaded")
+	}
+	require.NoError(p.t, element.Set("onload", safejs.Null()))
+	p.t.Cleanup(func() { _, _ = element.Call("remove") })
+	win, err = element.Get("contentWindow")
+	require.NoError(p.t, err)
+	return element, win
+}
+
+func (p *page) object(m map[string]any) safejs.Value {
+	p.t.Helper()
+	obj, err := p.rt.object.New()
+	require.NoError(p.t, err)
+	for k, v := range m {
+		require.NoError(p.t, obj.Set(k, v))
+	}
+	return obj
+}
+
+// bridge creates a role's bridge, closed at cleanup.
+func (p *page) bridge(opts map[string]any) safejs.Value {
+	p.t.Helper()
+	b, err := create(p.rt, p.object(opts))
+	require.NoError(p.t, err)
+	v := b.(safejs.Value)
+	p.t.Cleanup(func() { _, _ = v.Call("close") })
+	return v
+}
+
+// collect registers a Go callback on bridge.on(name) that forwards each payload without blocking.
+func (p *page) collect(bridge safejs.Value, name string) chan safejs.Value {
+	p.t.Helper()
+	ch := make(chan safejs.Value, 256)
+	fn, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		select {
+		case ch <- args[0]:
+		default:
+			p.t.Errorf("%s: too many callbacks", name) // non-fatal: this runs on a JS callback
+		}
+		return nil
+	})
+	require.NoError(p.t, err)
+	p.t.Cleanup(fn.Release)
+	_, err = bridge.Call("on", name, fn)
+	require.NoError(p.t, err)
+	return ch
+}
+
+// dispatch fires a synthetic "message" event on win, with whatever origin and source a test forges.
+func (p *page) dispatch(win safejs.Value, data any, origin string, source safejs.Value) {
+	p.t.Helper()
+	ctor, err := p.rt.global.Get("MessageEvent")
+	require.NoError(p.t, err)
+	ev, err := ctor.New("message", p.object(map[string]any{"data": data, "origin": origin, "source": source}))
+	require.NoError(p.t, err)
+	_, err = win.Call("dispatchEvent", ev)
+	require.NoError(p.t, err)
+}
+
+// next waits for the next value on ch.
+func next[T any](t *testing.T, ch chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no %s within 5 s", what)
+		var zero T
+		return zero
+	}
+}
+
+// none checks that nothing arrives on ch for a while.
+func none[T any](t *testing.T, ch chan T, what string) {
+	t.Helper()
+	select {
+	case v := <-ch:
+		t.Fatalf("unexpected %s: %v", what, v)
+	case <-time.After(150 * time.Millisecond):
+	}
+}
+
+// await waits for a Promise: its value, or the Error it rejected with.
+func (p *page) await(promise safejs.Value) (value, rejection safejs.Value) {
+	p.t.Helper()
+	type outcome struct {
+		v  safejs.Value
+		ok bool
+	}
+	done := make(chan outcome, 1)
+	var once sync.Once
+	settle := func(o outcome) { once.Do(func() { done <- o }) }
+	then, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any { settle(outcome{args[0], true}); return nil })
+	require.NoError(p.t, err)
+	catch, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any { settle(outcome{args[0], false}); return nil })
+	require.NoError(p.t, err)
+	defer then.Release()
+	defer catch.Release()
+	_, err = promise.Call("then", then, catch)
+	require.NoError(p.t, err)
+	o := next(p.t, done, "promise settlement")
+	if o.ok {
+		return o.v, safejs.Undefined()
+	}
+	return safejs.Undefined(), o.v
+}
+
+// counts reads bridge.diagnostics().counts.
+func (p *page) counts(bridge safejs.Value) map[string]int {
+	p.t.Helper()
+	d, err := bridge.Call("diagnostics")
+	require.NoError(p.t, err)
+	c, err := d.Get("counts")
+	require.NoError(p.t, err)
+	keys, err := p.rt.object.Call("keys", c)
+	require.NoError(p.t, err)
+	n, _ := keys.Length()
+	out := map[string]int{}
+	for i := 0; i < n; i++ {
+		k, _ := keys.Index(i)
+		ks, _ := k.String()
+		v, _ := c.Get(ks)
+		out[ks], _ = v.Int()
+	}
+	return out
+}
+
+// str reads a dotted path of properties as a string.
+func str(t *testing.T, v safejs.Value, path ...string) string {
+	t.Helper()
+	for _, p := range path {
+		var err error
+		v, err = v.Get(p)
+		require.NoError(t, err)
+	}
+	s, err := v.String()
+	require.NoError(t, err, "%v is not a string", path)
+	return s
+}
+
+var ringAt = time.Date(2020, 4, 9, 9, 14, 54, 955e6, time.UTC)
+
+func snapshot(agent string, agentType core.AgentStateType, contact core.ContactState, agentLeg core.ConnectionState, at time.Time) []byte {
+	return coretest.Snapshot(agent, agentType, coretest.Call{
+		ID: "836c56f3-07c2-418f-99e7-2565b75b575c", State: contact, Queue: "InboundTest", QueuedAt: ringAt, DNIS: "+16013261548",
+		Legs: []coretest.Leg{
+			{ID: "1233dc5f-6d09-4752-85a0-cfca6fc445e7", Type: core.ConnAgent, State: agentLeg, At: at},
+			{ID: "cust-1", Type: core.ConnInbound, State: core.ConnConnected, At: ringAt, Number: "+161081111", Initial: true},
+		},
+	})
+}
+
+func ringing() []byte {
+	return snapshot(core.AgentPendingBusy, core.AgentTypeSystem, core.ContactConnecting, core.ConnConnecting, ringAt)
+}
+
+func connected() []byte {
+	return snapshot(core.AgentBusy, core.AgentTypeSystem, core.ContactConnected, core.ConnConnected, ringAt.Add(4*time.Second))
+}
+
+const answerRequest = `{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","source":"myapp"}`

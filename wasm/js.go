@@ -1,0 +1,151 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/ctibridge/ctibridge/core"
+)
+
+// jsRuntime holds the JavaScript globals every bridge uses, looked up once when the bridge is created.
+type jsRuntime struct {
+	global  safejs.Value
+	promise safejs.Value // Promise
+	object  safejs.Value // Object
+	errorC  safejs.Value // Error
+	json    safejs.Value // JSON
+	console safejs.Value
+}
+
+func lookupRuntime() (*jsRuntime, error) {
+	g := safejs.Global()
+	rt := &jsRuntime{global: g}
+	for name, dst := range map[string]*safejs.Value{
+		"Promise": &rt.promise, "Object": &rt.object, "Error": &rt.errorC, "JSON": &rt.json, "console": &rt.console,
+	} {
+		v, err := g.Get(name)
+		if err != nil || v.IsUndefined() {
+			return nil, fmt.Errorf("global %s is missing: %w", name, err)
+		}
+		*dst = v
+	}
+	return rt, nil
+}
+
+// funcs owns page-lifetime Funcs (kind (a) of house rule 3): the methods of a bridge object, released together
+// by Close.
+type funcs struct {
+	mu   sync.Mutex
+	list []safejs.Func
+}
+
+// add creates a Func that recovers from panics (reported through onPanic) and keeps it for release.
+func (f *funcs) add(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(any)) (safejs.Func, error) {
+	g, err := safejs.FuncOf(guard(fn, onPanic))
+	if err != nil {
+		return g, err
+	}
+	f.mu.Lock()
+	f.list = append(f.list, g)
+	f.mu.Unlock()
+	return g, nil
+}
+
+func (f *funcs) releaseAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, g := range f.list {
+		g.Release()
+	}
+	f.list = nil
+}
+
+// guard wraps a JS-facing function so that a panic becomes a report and an undefined result, never the end of
+// the Go runtime ("Go program has already exited").
+func guard(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(any)) func(safejs.Value, []safejs.Value) any {
+	return func(this safejs.Value, args []safejs.Value) (result any) {
+		defer func() {
+			if p := recover(); p != nil {
+				onPanic(p)
+				result = nil
+			}
+		}()
+		return fn(this, args)
+	}
+}
+
+// newPromise returns a Promise settled by work, which runs on its own goroutine: resolved with its value, or
+// rejected with a JavaScript Error built by rejectWith.
+func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (safejs.Value, error) {
+	var executor safejs.Func
+	executor, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		defer executor.Release() // the executor runs once, synchronously, inside new Promise
+		resolve, reject := args[0], args[1]
+		go func() {
+			defer func() {
+				if p := recover(); p != nil {
+					onPanic(p)
+					_, _ = reject.Invoke(rt.newError(&core.Error{Type: "INTERNAL_ERROR", Code: fmt.Sprint(p),
+						Message: "ctibridge failed internally.", Cause: core.CauseInternal}))
+				}
+			}()
+			v, err := work()
+			if err != nil {
+				_, _ = reject.Invoke(rt.newError(err))
+				return
+			}
+			_, _ = resolve.Invoke(v)
+		}()
+		return nil
+	})
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return rt.promise.New(executor)
+}
+
+// newError builds the JavaScript Error a Promise rejects with: message, plus type, code and cause from a
+// *core.Error (the vendor's error envelope fields).
+func (rt *jsRuntime) newError(err error) safejs.Value {
+	var e *core.Error
+	if !errors.As(err, &e) {
+		e = &core.Error{Type: "INTERNAL_ERROR", Code: err.Error(), Message: err.Error(), Cause: core.CauseInternal}
+	}
+	v, jsErr := rt.errorC.New(e.Message)
+	if jsErr != nil {
+		return safejs.Null()
+	}
+	_ = v.Set("type", e.Type)
+	_ = v.Set("code", e.Code)
+	_ = v.Set("cause", string(e.Cause))
+	return v
+}
+
+// parseJSON turns a JSON string from core into a JavaScript value.
+func (rt *jsRuntime) parseJSON(b []byte) (safejs.Value, error) {
+	return rt.json.Call("parse", string(b))
+}
+
+// warn writes to the console; it never includes phone numbers (callers pass diagnostics and errors only).
+func (rt *jsRuntime) warn(args ...any) { _, _ = rt.console.Call("warn", args...) }
+
+// optString reads an optional string property; ok is false when the property is absent.
+func optString(v safejs.Value, name string) (string, bool, error) {
+	p, err := v.Get(name)
+	if err != nil {
+		return "", false, err
+	}
+	if p.IsUndefined() || p.IsNull() {
+		return "", false, nil
+	}
+	if p.Type() != safejs.TypeString {
+		return "", false, fmt.Errorf("option %s must be a string", name)
+	}
+	s, err := p.String()
+	return s, true, err
+}

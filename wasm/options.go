@@ -1,0 +1,114 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/ctibridge/ctibridge/core"
+)
+
+// optWindow reads an optional Window option, defaulting to the global window.
+func optWindow(rt *jsRuntime, opts safejs.Value, name string) (safejs.Value, error) {
+	v, err := opts.Get(name)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if v.IsUndefined() || v.IsNull() {
+		return rt.global, nil
+	}
+	if add, err := v.Get("addEventListener"); err != nil || add.Type() != safejs.TypeFunction {
+		return safejs.Value{}, fmt.Errorf("option %s must be a Window", name)
+	}
+	return v, nil
+}
+
+// optDuration reads an optional number of milliseconds.
+func optDuration(opts safejs.Value, name string, def time.Duration) (time.Duration, error) {
+	v, err := opts.Get(name)
+	if err != nil {
+		return 0, err
+	}
+	if v.IsUndefined() || v.IsNull() {
+		return def, nil
+	}
+	if v.Type() != safejs.TypeNumber {
+		return 0, fmt.Errorf("option %s must be a number of milliseconds", name)
+	}
+	ms, err := v.Float()
+	if err != nil || ms <= 0 || ms > 24*3600*1000 {
+		return 0, fmt.Errorf("option %s must be between 1 ms and one day", name)
+	}
+	return time.Duration(ms * float64(time.Millisecond)), nil
+}
+
+// optBool reads an optional boolean.
+func optBool(opts safejs.Value, name string) (bool, error) {
+	v, err := opts.Get(name)
+	if err != nil {
+		return false, err
+	}
+	if v.IsUndefined() || v.IsNull() {
+		return false, nil
+	}
+	if v.Type() != safejs.TypeBoolean {
+		return false, fmt.Errorf("option %s must be a boolean", name)
+	}
+	return v.Bool()
+}
+
+// optStrings reads a required array of strings.
+func optStrings(opts safejs.Value, name string) ([]string, error) {
+	v, err := opts.Get(name)
+	if err != nil {
+		return nil, err
+	}
+	n, err := v.Length()
+	if err != nil || v.Type() != safejs.TypeObject {
+		return nil, fmt.Errorf("option %s must be an array of origins", name)
+	}
+	out := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		e, err := v.Index(i)
+		if err != nil || e.Type() != safejs.TypeString {
+			return nil, fmt.Errorf("option %s must be an array of strings", name)
+		}
+		s, _ := e.String()
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// newEpoch names one life of this window; it differs on every load.
+func newEpoch() string { return strconv.FormatUint(rand.Uint64(), 36) }
+
+// debug logs an envelope, with phone numbers masked unless the page asked for them (debug: "unmasked").
+func (rt *jsRuntime) debug(prefix string, envelope []byte) {
+	_, _ = rt.console.Call("debug", prefix, string(core.MaskPhoneNumbers(envelope)))
+}
+
+// diagnosticsValue returns {counts: {REASON: n}, listeners: n} for bridge.diagnostics().
+func diagnosticsValue(rt *jsRuntime, c *core.Counters, l *listeners) any {
+	obj, err := rt.object.New()
+	if err != nil {
+		return nil
+	}
+	counts, err := rt.object.New()
+	if err != nil {
+		return nil
+	}
+	for r, n := range c.Snapshot() {
+		_ = counts.Set(string(r), n)
+	}
+	_ = obj.Set("counts", counts)
+	_ = obj.Set("listeners", l.count())
+	return obj
+}
+
+var errNoStreams = errors.New("amazon-connect-streams is not loaded: add <script src=\"connect-streams-min.js\"> before load(), or pass it as the connect option")

@@ -1,0 +1,70 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hack-pad/safejs"
+)
+
+// bootKey is the global through which web/ctibridge.js hands Go its {resolve, reject} pair before go.run: Go
+// resolves it with the boot API and deletes it, so that no global stays behind.
+const bootKey = "__ctibridgeBoot"
+
+// Register builds the boot API {create(options) → Promise<bridge>} and hands it to the loader. Its Func lives
+// as long as the page (kind (a)).
+func Register() error {
+	rt, err := lookupRuntime()
+	if err != nil {
+		return err
+	}
+	boot, err := rt.global.Get(bootKey)
+	if err != nil || boot.Type() != safejs.TypeObject {
+		return errors.New("ctibridge.wasm must be started by ctibridge.js (load())")
+	}
+	_ = rt.global.Delete(bootKey)
+	api, err := rt.object.New()
+	if err != nil {
+		return err
+	}
+	onPanic := func(p any) { rt.warn("ctibridge: internal error (recovered):", fmt.Sprint(p)) }
+	create, err := safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
+		opts := safejs.Undefined()
+		if len(args) > 0 {
+			opts = args[0]
+		}
+		p, err := rt.newPromise(func() (any, error) { return create(rt, opts) }, onPanic)
+		if err != nil {
+			return nil
+		}
+		return p
+	}, onPanic))
+	if err != nil {
+		return err
+	}
+	if err := api.Set("create", create); err != nil {
+		return err
+	}
+	_, err = boot.Call("resolve", api)
+	return err
+}
+
+// create reads options.role and builds that role's bridge.
+func create(rt *jsRuntime, opts safejs.Value) (any, error) {
+	if opts.Type() != safejs.TypeObject {
+		return nil, errors.New("load() needs an options object with a role")
+	}
+	role, _, err := optString(opts, "role")
+	if err != nil {
+		return nil, err
+	}
+	switch role {
+	case "crm":
+		return newCRM(rt, opts)
+	case "softphone":
+		return newSoftphone(rt, opts)
+	}
+	return nil, fmt.Errorf(`role must be "crm" or "softphone", not %q`, role)
+}

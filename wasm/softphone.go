@@ -1,0 +1,264 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/ctibridge/ctibridge/core"
+)
+
+// ErrStorageBlocked is why load() rejects when the softphone frame may not use localStorage, which Streams'
+// initCCP needs: the frame is cross-site and the browser blocks third-party storage.
+var ErrStorageBlocked = errors.New("localStorage is blocked in the softphone frame (third-party storage is off for a cross-site iframe), " +
+	"and Amazon Connect Streams' initCCP needs it: serve the softphone page from the CRM's own site (a subdomain of it), " +
+	"or allow third-party storage for the softphone's site; see web/docs/troubleshooting.md")
+
+// softphoneBridge is the softphone role: the object load({role: "softphone"}) resolves with.
+type softphoneBridge struct {
+	rt         *jsRuntime
+	core       *core.Softphone
+	win        safejs.Value // the window the softphone lives in
+	parent     safejs.Value // the CRM's window
+	crmOrigins core.Origins
+	targets    []string // the origins posts name: the parent's, when the browser tells it, else every allowed one
+	ccpOrigin  string   // Streams' own traffic comes from here and is not ours to judge
+	debug      bool
+	streams    *streamsAdapter
+	funcs      funcs
+	listeners  *listeners
+	inbox      *inbox
+	diag       core.Counters
+	closeOnce  sync.Once
+}
+
+// newSoftphone reads the options of load({role: "softphone", ...}), starts Streams (or attaches to it) and
+// returns the bridge's JavaScript object.
+func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
+	b := &softphoneBridge{rt: rt}
+	var err error
+	if b.win, err = optWindow(rt, opts, "window"); err != nil {
+		return safejs.Value{}, err
+	}
+	if b.parent, err = b.win.Get("parent"); err != nil {
+		return safejs.Value{}, err
+	}
+	origins, err := optStrings(opts, "crmOrigins")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if b.crmOrigins, err = core.ParseOrigins(origins); err != nil {
+		return safejs.Value{}, fmt.Errorf("crmOrigins: %w", err)
+	}
+	b.targets = b.postTargets()
+	if b.debug, err = optBool(opts, "debug"); err != nil {
+		return safejs.Value{}, err
+	}
+	connect, err := streamsGlobal(rt, opts)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	initCCP := true
+	if v, err := opts.Get("initCCP"); err == nil && v.Type() == safejs.TypeBoolean {
+		initCCP, _ = v.Bool()
+	}
+	ccpURL, hasCCP, err := optString(opts, "ccpUrl")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if hasCCP {
+		u, err := url.Parse(ccpURL)
+		if err != nil || u.Host == "" {
+			return safejs.Value{}, fmt.Errorf("ccpUrl %q is not an absolute URL", ccpURL)
+		}
+		b.ccpOrigin = u.Scheme + "://" + u.Host
+	} else if initCCP {
+		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
+	}
+	b.listeners = newListeners(rt, b.panicked)
+	b.streams = &streamsAdapter{rt: rt, connect: connect}
+	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
+	if initCCP {
+		if err := b.startStreams(opts, ccpURL); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	if err := b.streams.subscribe(b.observe, b.panicked); err != nil {
+		return safejs.Value{}, fmt.Errorf("subscribing to Streams: %w", err)
+	}
+	if b.inbox, err = listen(b.win, b.receive, b.panicked); err != nil {
+		b.streams.unsubscribe()
+		return safejs.Value{}, err
+	}
+	return b.object()
+}
+
+// startStreams checks that the frame may use storage, then calls connect.core.initCCP(container, params).
+func (b *softphoneBridge) startStreams(opts safejs.Value, ccpURL string) error {
+	if _, err := b.win.Get("localStorage"); err != nil {
+		return ErrStorageBlocked
+	}
+	container, err := opts.Get("container")
+	if err != nil || container.Type() != safejs.TypeObject || container.IsNull() {
+		return errors.New("container is required: the element where initCCP puts the CCP iframe")
+	}
+	params, err := b.rt.object.New()
+	if err != nil {
+		return err
+	}
+	_ = params.Set("ccpUrl", ccpURL)
+	_ = params.Set("loginPopup", false)
+	if extra, err := opts.Get("streams"); err == nil && extra.Type() == safejs.TypeObject {
+		if _, err := b.rt.object.Call("assign", params, extra); err != nil {
+			return fmt.Errorf("streams options: %w", err)
+		}
+	}
+	if err := b.streams.initCCP(container, params); err != nil {
+		if b.storageError(err) {
+			return ErrStorageBlocked
+		}
+		return fmt.Errorf("Amazon Connect Streams' initCCP failed: %w", err)
+	}
+	return nil
+}
+
+// storageError reports whether initCCP failed on storage even though the early check passed (browsers differ).
+func (b *softphoneBridge) storageError(err error) bool {
+	_, probe := b.win.Get("localStorage")
+	return probe != nil || strings.Contains(strings.ToLower(err.Error()), "localstorage")
+}
+
+// postTargets returns the exact origins this softphone posts to: the parent's origin when the browser reports
+// it (location.ancestorOrigins) and it is allowed; otherwise every allowed origin, each of which the browser
+// delivers only if it is the parent's. It never returns "*".
+func (b *softphoneBridge) postTargets() []string {
+	if ao, err := b.win.Get("location"); err == nil {
+		if list, err := ao.Get("ancestorOrigins"); err == nil && list.Type() == safejs.TypeObject {
+			if first, err := list.Call("item", 0); err == nil && first.Type() == safejs.TypeString {
+				o, _ := first.String()
+				if b.crmOrigins.Match(o) {
+					return []string{o}
+				}
+				b.rt.warn("ctibridge softphone: the page embedding this softphone is " + o + ", which is not in crmOrigins; it will receive nothing")
+				return nil
+			}
+		}
+	}
+	return b.crmOrigins
+}
+
+// post sends one envelope to the CRM window.
+func (b *softphoneBridge) post(envelope []byte) {
+	if b.debug {
+		b.rt.debug("ctibridge softphone →", envelope)
+	}
+	if b.parent.Equal(b.win) {
+		return // not framed: there is no CRM to tell
+	}
+	s := string(envelope)
+	for _, origin := range b.targets {
+		if _, err := b.parent.Call("postMessage", s, origin); err != nil {
+			b.rt.warn("ctibridge: posting to the CRM failed:", err.Error())
+		}
+	}
+}
+
+// observe hands one Streams snapshot (JSON) to core.
+func (b *softphoneBridge) observe(snapshot []byte) {
+	if err := b.core.Observe(snapshot); err != nil {
+		b.diagnose(core.Diagnostic{Reason: core.ReasonBadShape, Detail: "Streams snapshot: " + err.Error()})
+	}
+}
+
+// receive handles one "message" event: only the parent window, from an allowed origin, may send requests.
+// Streams' own traffic with the CCP iframe arrives on the same window and is left alone.
+func (b *softphoneBridge) receive(event safejs.Value) {
+	m, err := readEvent(event)
+	if err != nil {
+		return
+	}
+	if b.ccpOrigin != "" && m.origin == b.ccpOrigin && !m.source.Equal(b.parent) {
+		return
+	}
+	switch {
+	case !b.crmOrigins.Match(m.origin):
+		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongOrigin, Origin: m.origin, Detail: "not in crmOrigins"})
+		return
+	case !m.source.Equal(b.parent):
+		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongSource, Origin: m.origin, Detail: "not the parent window"})
+		return
+	}
+	data, reason, detail := b.rt.readData(m.data)
+	if reason != "" {
+		b.diagnose(core.Diagnostic{Reason: reason, Origin: m.origin, Detail: detail})
+		return
+	}
+	if b.debug {
+		b.rt.debug("ctibridge softphone ←", data)
+	}
+	env, err := core.DecodeEnvelope(data)
+	if err != nil {
+		de := err.(*core.DecodeError)
+		b.diagnose(core.Diagnostic{Reason: de.Reason, Origin: m.origin, Detail: de.Detail})
+		return
+	}
+	if env.Message != nil && env.Topic != core.TopicBridge {
+		b.diagnose(core.Diagnostic{Reason: core.ReasonUnexpected, Origin: m.origin, Detail: "an event sent to the softphone"})
+		return
+	}
+	b.core.HandleRequest(env)
+}
+
+func (b *softphoneBridge) diagnose(d core.Diagnostic) {
+	b.diag.Add(d.Reason)
+	payload := core.EncodeDiagnostic(d)
+	if b.debug {
+		b.rt.warn("ctibridge softphone diagnostic:", string(payload))
+	}
+	b.listeners.emit(core.OnDiagnostic, payload)
+}
+
+func (b *softphoneBridge) panicked(p any) {
+	b.diagnose(core.Diagnostic{Reason: core.ReasonPanic, Detail: fmt.Sprint(p)})
+}
+
+func (b *softphoneBridge) object() (safejs.Value, error) {
+	obj, err := b.rt.object.New()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	methods := map[string]func(safejs.Value, []safejs.Value) any{
+		"on": func(_ safejs.Value, args []safejs.Value) any { return onMethod(b.listeners, args, b.rt) },
+		"diagnostics": func(safejs.Value, []safejs.Value) any {
+			return diagnosticsValue(b.rt, &b.diag, b.listeners)
+		},
+		"close": b.close,
+	}
+	for name, fn := range methods {
+		f, err := b.funcs.add(fn, b.panicked)
+		if err != nil {
+			return safejs.Value{}, err
+		}
+		if err := obj.Set(name, f); err != nil {
+			return safejs.Value{}, err
+		}
+	}
+	return obj, obj.Set("role", "softphone")
+}
+
+// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running.
+func (b *softphoneBridge) close(safejs.Value, []safejs.Value) any {
+	b.closeOnce.Do(func() {
+		b.inbox.close()
+		b.streams.unsubscribe()
+		b.listeners.closeAll()
+		b.funcs.releaseAll()
+	})
+	return nil
+}

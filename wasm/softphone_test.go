@@ -1,0 +1,227 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/hack-pad/safejs"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/coretest"
+)
+
+// fakeConnectJS is a stand-in for amazon-connect-streams with the shape the adapter uses (streams.go): an
+// EventBus, an agent data provider fed by push(snapshot), a client that records calls and answers on the next
+// tick, connect.Contact, and the broadcast upstream. failNext(message) fails the next call the way the Streams
+// worker does (a JSON string with type and message).
+const fakeConnectJS = `
+const subs = {};
+const fake = {
+  calls: [], broadcasts: [], agentData: null, failMessage: null,
+  AgentEvents: { REFRESH: "agent::refresh" }, EventType: { BROADCAST: "broadcast" }, ContactEvents: { ACCEPTED: "accepted" },
+  push(snapshot) { fake.agentData = { snapshot }; (subs["agent::refresh"] || []).slice().forEach(f => f()); },
+  failNext(message) { fake.failMessage = message; },
+  answer(cbs) {
+    const m = fake.failMessage; fake.failMessage = null;
+    setTimeout(() => m ? cbs.failure(JSON.stringify({ type: "InvalidStateException", message: m }), null) : cbs.success({}), 0);
+  },
+  core: {
+    getEventBus: () => ({
+      subscribe(ev, fn) { (subs[ev] ||= []).push(fn); return { unsubscribe() { subs[ev] = subs[ev].filter(f => f !== fn); } }; },
+    }),
+    getAgentDataProvider: () => ({ getAgentData() { if (!fake.agentData) throw new Error("No agent data is available yet!"); return fake.agentData; } }),
+    getClient: () => ({ call(method, params, cbs) { fake.calls.push({ method, params }); fake.answer(cbs); } }),
+    getUpstream: () => ({ sendUpstream(type, msg) { fake.broadcasts.push(msg.event); } }),
+    getContactEventName: (e, id) => e + "::" + id,
+  },
+  subscribers: (ev) => (subs[ev] || []).length,
+};
+fake.Contact = function (id) {
+  this.reject = (cbs) => { fake.calls.push({ method: "rejectContact", params: { contactId: id } }); fake.answer(cbs); };
+};
+return fake;`
+
+// softphoneSetup is the softphone role living in an iframe, with a fake connect; the test page plays the CRM:
+// it posts requests into the iframe and collects what the role posts to it.
+type softphoneSetup struct {
+	*page
+	fake   safejs.Value
+	win    safejs.Value // the softphone's window
+	bridge safejs.Value
+	inbox  chan core.Envelope // envelopes the softphone posted to the page
+	diags  chan safejs.Value
+}
+
+func newSoftphoneSetup(t *testing.T) *softphoneSetup {
+	p := newPage(t)
+	s := &softphoneSetup{page: p, inbox: make(chan core.Envelope, 256)}
+	s.fake = p.eval(fakeConnectJS)
+	_, s.win = p.iframe("")
+	listener, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
+		m, err := readEvent(args[0])
+		if err != nil || m.origin != p.origin || m.data.Type() != safejs.TypeString {
+			return nil
+		}
+		text, _ := m.data.String()
+		env, err := core.DecodeEnvelope([]byte(text))
+		if err != nil {
+			t.Errorf("the softphone posted an invalid envelope: %v", err) // non-fatal: JS callback
+			return nil
+		}
+		select {
+		case s.inbox <- env:
+		default:
+			t.Error("inbox full")
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	_, err = p.rt.global.Call("addEventListener", "message", listener)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		_, _ = p.rt.global.Call("removeEventListener", "message", listener)
+		listener.Release()
+	})
+	s.bridge = p.bridge(map[string]any{"role": "softphone", "crmOrigins": []any{p.origin}, "initCCP": false,
+		"connect": s.fake, "window": s.win})
+	s.diags = p.collect(s.bridge, core.OnDiagnostic)
+	hello := next(t, s.inbox, "Hello")
+	require.Equal(t, core.SubtopicHello, hello.Subtopic)
+	return s
+}
+
+func (s *softphoneSetup) push(snapshot []byte) {
+	s.t.Helper()
+	v, err := s.rt.json.Call("parse", string(snapshot))
+	require.NoError(s.t, err)
+	_, err = s.fake.Call("push", v)
+	require.NoError(s.t, err)
+}
+
+// request posts a request into the softphone's window, from the page (its parent), as a CRM does.
+func (s *softphoneSetup) request(data string) {
+	s.t.Helper()
+	_, err := s.win.Call("postMessage", data, s.origin)
+	require.NoError(s.t, err)
+}
+
+// call waits for the next InboundCallStateChange, skipping agent state changes.
+func (s *softphoneSetup) call() *core.CallEvent {
+	s.t.Helper()
+	for {
+		env := next(s.t, s.inbox, "call event")
+		if env.Subtopic == core.SubtopicInboundCallStateChange {
+			return env.Message.Call
+		}
+	}
+}
+
+func (s *softphoneSetup) reply() core.Envelope {
+	s.t.Helper()
+	for {
+		env := next(s.t, s.inbox, "reply")
+		if env.Subtopic == "Answer" {
+			return env
+		}
+	}
+}
+
+func (s *softphoneSetup) fakeCalls() []map[string]any {
+	s.t.Helper()
+	text, err := s.rt.json.Call("stringify", mustGet(s.t, s.fake, "calls"))
+	require.NoError(s.t, err)
+	str, _ := text.String()
+	var out []map[string]any
+	require.NoError(s.t, json.Unmarshal([]byte(str), &out))
+	return out
+}
+
+func mustGet(t *testing.T, v safejs.Value, name string) safejs.Value {
+	t.Helper()
+	r, err := v.Get(name)
+	require.NoError(t, err)
+	return r
+}
+
+func TestSoftphoneRingsAnswersAndReportsConnected(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	s.push(ringing())
+	ring := s.call()
+	assert.Equal(t, "connecting", ring.Event)
+	assert.Equal(t, core.Enable, ring.ButtonStates[core.Answer])
+	assert.Equal(t, core.Enable, ring.ButtonStates[core.Reject])
+	assert.Equal(t, "connected", s.call().Event, "then the customer's leg")
+
+	s.request(answerRequest) // a vendor-page request: no request id
+	require.Eventually(t, func() bool { return len(s.fakeCalls()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	assert.Equal(t, map[string]any{"method": "acceptContact", "params": map[string]any{"contactId": "836c56f3-07c2-418f-99e7-2565b75b575c"}}, s.fakeCalls()[0])
+	require.Eventually(t, func() bool { n, _ := mustGet(t, s.fake, "broadcasts").Length(); return n == 2 }, 5*time.Second, 10*time.Millisecond,
+		"the accepted broadcasts that contact.accept() would send")
+
+	s.push(connected())
+	ev := s.call()
+	assert.Equal(t, "connected", ev.Event)
+	assert.Equal(t, core.ConnConnecting, ev.ResponseActual.PreviousStatus)
+	assert.Equal(t, core.ButtonStates{core.Consult: core.Enable, core.Numberpad: core.Enable}, ev.ButtonStates, "the vendor sample's buttons")
+}
+
+func TestSoftphoneAnswerFailureCarriesAmazonMessage(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	s.push(ringing())
+	_, err := s.fake.Call("failNext", "Agent is not in a state to accept the contact")
+	require.NoError(t, err)
+	s.request(answerRequest)
+	env := s.reply()
+	require.NotNil(t, env.Message.Error)
+	assert.Equal(t, &core.WireError{Type: "ANSWER_CALL_FAILED", Code: "Agent is not in a state to accept the contact",
+		Message: "Answering call failed.", Cause: "AMAZON_CONNECT"}, env.Message.Error)
+	assert.Equal(t, core.SourceEvent, env.Message.Source)
+}
+
+func TestSoftphoneWithoutIncomingCallNeverTouchesStreams(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	s.push(coretest.Snapshot("Available", core.AgentTypeRoutable))
+	s.request(answerRequest)
+	env := s.reply()
+	require.NotNil(t, env.Message.Error)
+	assert.Equal(t, "NOT_ALLOWED", env.Message.Error.Cause)
+	assert.Empty(t, s.fakeCalls())
+}
+
+func TestSoftphoneIgnoresOtherOriginsAndWindows(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	s.push(ringing())
+	s.call()
+	s.call()
+	s.dispatch(s.win, answerRequest, "https://evil.example", s.rt.global)
+	d := next(t, s.diags, "diagnostic")
+	assert.Equal(t, "WRONG_ORIGIN", str(t, d, "reason"))
+	_, other := s.iframe("")
+	s.dispatch(s.win, answerRequest, s.origin, other)
+	d = next(t, s.diags, "diagnostic")
+	assert.Equal(t, "WRONG_SOURCE", str(t, d, "reason"))
+	none(t, s.inbox, "reply to a rejected request")
+	assert.Empty(t, s.fakeCalls(), "no accept reached Streams")
+	assert.Equal(t, map[string]int{"WRONG_ORIGIN": 1, "WRONG_SOURCE": 1}, s.counts(s.bridge))
+}
+
+func TestSoftphoneCloseUnsubscribesFromStreams(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	count := func() int {
+		v, err := s.fake.Call("subscribers", "agent::refresh")
+		require.NoError(t, err)
+		n, _ := v.Int()
+		return n
+	}
+	require.Equal(t, 1, count())
+	_, err := s.bridge.Call("close")
+	require.NoError(t, err)
+	assert.Equal(t, 0, count())
+	s.push(ringing())
+	none(t, s.inbox, "event after close")
+}

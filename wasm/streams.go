@@ -1,0 +1,456 @@
+//go:build js && wasm
+
+package wasm
+
+import (
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/hack-pad/safejs"
+
+	"github.com/ctibridge/ctibridge/core"
+)
+
+// streamsTimeout bounds how long an action waits for Streams' callback. Streams itself has no timeout (a call
+// whose reply never comes never calls back); this one releases the callbacks and fails the request.
+const streamsTimeout = 30 * time.Second
+
+// streamsAdapter implements core.StreamsPort on the real amazon-connect-streams global "connect" (or on a
+// fake with the same shape in tests). The methods it uses are listed in web/docs/streams.md.
+type streamsAdapter struct {
+	rt      *jsRuntime
+	connect safejs.Value
+
+	mu      sync.Mutex
+	refresh safejs.Func  // the agent REFRESH subscriber, released by unsubscribe
+	sub     safejs.Value // its EventBus subscription
+}
+
+var _ core.StreamsPort = (*streamsAdapter)(nil)
+
+// streamsGlobal returns the connect option, else the global connect of amazon-connect-streams.
+func streamsGlobal(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
+	c, err := opts.Get("connect")
+	if err == nil && c.Type() == safejs.TypeObject {
+		return c, nil
+	}
+	c, err = rt.global.Get("connect")
+	if err != nil || c.Type() != safejs.TypeObject {
+		return safejs.Value{}, errNoStreams
+	}
+	if core, err := c.Get("core"); err != nil || core.Type() != safejs.TypeObject {
+		return safejs.Value{}, errNoStreams
+	}
+	return c, nil
+}
+
+// path walks a dotted chain of properties from the connect global: path("core", "getClient").
+func (s *streamsAdapter) path(names ...string) (safejs.Value, error) {
+	v := s.connect
+	for _, n := range names {
+		var err error
+		if v, err = v.Get(n); err != nil {
+			return v, err
+		}
+		if v.IsUndefined() {
+			return v, errors.New("connect." + n + " is missing: is this amazon-connect-streams?")
+		}
+	}
+	return v, nil
+}
+
+// coreCall calls connect.core.<method>(args...).
+func (s *streamsAdapter) coreCall(method string, args ...any) (safejs.Value, error) {
+	c, err := s.path("core")
+	if err != nil {
+		return c, err
+	}
+	return c.Call(method, args...)
+}
+
+func (s *streamsAdapter) initCCP(container, params safejs.Value) error {
+	_, err := s.coreCall("initCCP", container, params)
+	return err
+}
+
+// subscribe calls observe with the JSON of every agent snapshot Streams applies: the EventBus's agent REFRESH
+// fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in
+// Streams' order. If Streams already holds a snapshot (the page initialised it before load), it is observed at once.
+func (s *streamsAdapter) subscribe(observe func([]byte), onPanic func(any)) error {
+	event, err := s.path("AgentEvents", "REFRESH")
+	if err != nil {
+		return err
+	}
+	fn, err := safejs.FuncOf(guard(func(safejs.Value, []safejs.Value) any {
+		if snap, ok := s.snapshot(); ok {
+			observe(snap)
+		}
+		return nil
+	}, onPanic))
+	if err != nil {
+		return err
+	}
+	bus, err := s.coreCall("getEventBus")
+	if err != nil {
+		fn.Release()
+		return err
+	}
+	sub, err := bus.Call("subscribe", event, fn)
+	if err != nil {
+		fn.Release()
+		return err
+	}
+	s.mu.Lock()
+	s.refresh, s.sub = fn, sub
+	s.mu.Unlock()
+	if snap, ok := s.snapshot(); ok {
+		observe(snap)
+	}
+	return nil
+}
+
+// snapshot returns JSON.stringify(connect.core.getAgentDataProvider().getAgentData().snapshot), or false
+// while Streams has no agent data yet.
+func (s *streamsAdapter) snapshot() ([]byte, bool) {
+	provider, err := s.coreCall("getAgentDataProvider")
+	if err != nil || provider.Type() != safejs.TypeObject {
+		return nil, false
+	}
+	data, err := provider.Call("getAgentData") // throws "No agent data is available yet!" before the first update
+	if err != nil || data.Type() != safejs.TypeObject {
+		return nil, false
+	}
+	snap, err := data.Get("snapshot")
+	if err != nil || snap.Type() != safejs.TypeObject {
+		return nil, false
+	}
+	text, err := s.rt.json.Call("stringify", snap)
+	if err != nil {
+		return nil, false
+	}
+	str, err := text.String()
+	return []byte(str), err == nil
+}
+
+func (s *streamsAdapter) unsubscribe() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sub.Type() == safejs.TypeObject {
+		_, _ = s.sub.Call("unsubscribe")
+	}
+	s.refresh.Release()
+}
+
+// Do performs one action through Streams' public API. Accept is the exception: contact.accept() reports every
+// failure as the bare string "error" (notes/streams-protocol.md §2), so the bridge makes the same client call
+// that accept makes, keeps Amazon's message, and on success sends the same two "accepted" broadcasts
+// (Contact.prototype.accept in amazon-connect-streams release/connect-streams.js), so that onAccepted still fires.
+func (s *streamsAdapter) Do(a core.Action, done func(error)) {
+	if err := s.do(a, done); err != nil {
+		done(err)
+	}
+}
+
+func (s *streamsAdapter) do(a core.Action, done func(error)) error {
+	var onSuccess func()
+	if a.Kind == core.ActAccept {
+		onSuccess = func() { s.broadcastAccepted(a.ContactID) }
+	}
+	cbs, err := s.callbacks(done, onSuccess)
+	if err != nil {
+		return err
+	}
+	switch a.Kind {
+	case core.ActAccept:
+		client, err := s.coreCall("getClient")
+		if err != nil {
+			return cbs.fail(err)
+		}
+		params, _ := s.rt.object.New()
+		_ = params.Set("contactId", a.ContactID)
+		_, err = client.Call("call", "acceptContact", params, cbs.value)
+		return cbs.fail(err)
+	case core.ActReject, core.ActClear, core.ActToggle, core.ActConference:
+		contact, err := s.contact(a.ContactID)
+		if err != nil {
+			return cbs.fail(err)
+		}
+		method := map[core.ActionKind]string{core.ActReject: "reject", core.ActClear: "clear",
+			core.ActToggle: "toggleActiveConnections", core.ActConference: "conferenceConnections"}[a.Kind]
+		_, err = contact.Call(method, cbs.value)
+		return cbs.fail(err)
+	case core.ActDestroy, core.ActHold, core.ActResume, core.ActSendDigits:
+		conn, err := s.connection(a.ContactID, a.ConnectionID)
+		if err != nil {
+			return cbs.fail(err)
+		}
+		switch a.Kind {
+		case core.ActDestroy:
+			_, err = conn.Call("destroy", cbs.value)
+		case core.ActHold:
+			_, err = conn.Call("hold", cbs.value)
+		case core.ActResume:
+			_, err = conn.Call("resume", cbs.value)
+		default:
+			_, err = conn.Call("sendDigits", a.Digits, cbs.value)
+		}
+		return cbs.fail(err)
+	case core.ActAddConnection:
+		return cbs.fail(s.addConnection(a, cbs))
+	case core.ActSetAgentState:
+		return cbs.fail(s.setAgentState(a.AgentState, cbs))
+	}
+	return cbs.fail(errors.New("unknown action " + string(a.Kind)))
+}
+
+// callbackPair is the {success, failure} object of one Streams call: a one-shot pair (kind (b) of house rule
+// 3), released together by whichever runs first, or by the timeout.
+type callbackPair struct {
+	value  safejs.Value
+	finish func(error)
+}
+
+// fail ends the pair at once with err if err is not nil (the call could not even be made), and returns nil
+// so that Do does not report it twice.
+func (p *callbackPair) fail(err error) error {
+	if err != nil {
+		p.finish(err)
+	}
+	return nil
+}
+
+func (s *streamsAdapter) callbacks(done func(error), onSuccess func()) (*callbackPair, error) {
+	var success, failure safejs.Func
+	var once sync.Once
+	var timer *time.Timer
+	finish := func(err error) {
+		once.Do(func() {
+			timer.Stop()
+			success.Release()
+			failure.Release()
+			if err == nil && onSuccess != nil {
+				onSuccess()
+			}
+			done(err)
+		})
+	}
+	timer = time.AfterFunc(streamsTimeout, func() { finish(errors.New("Amazon Connect did not answer within 30 s.")) })
+	var err error
+	noPanic := func(any) {}
+	if success, err = safejs.FuncOf(guard(func(safejs.Value, []safejs.Value) any { finish(nil); return nil }, noPanic)); err != nil {
+		timer.Stop()
+		return nil, err
+	}
+	if failure, err = safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
+		finish(errors.New(core.AmazonMessage(s.errorText(args))))
+		return nil
+	}, noPanic)); err != nil {
+		timer.Stop()
+		success.Release()
+		return nil, err
+	}
+	obj, err := s.rt.object.New()
+	if err != nil {
+		finish(err)
+		return nil, err
+	}
+	_ = obj.Set("success", success)
+	_ = obj.Set("failure", failure)
+	return &callbackPair{value: obj, finish: finish}, nil
+}
+
+// errorText turns a failure callback's first argument (the worker's JSON string, or an object) into text.
+func (s *streamsAdapter) errorText(args []safejs.Value) string {
+	if len(args) == 0 {
+		return ""
+	}
+	v := args[0]
+	if v.Type() != safejs.TypeString {
+		text, err := s.rt.json.Call("stringify", v)
+		if err != nil || text.Type() != safejs.TypeString {
+			return ""
+		}
+		v = text
+	}
+	str, _ := v.String()
+	return str
+}
+
+func (s *streamsAdapter) contact(id string) (safejs.Value, error) {
+	ctor, err := s.path("Contact")
+	if err != nil {
+		return ctor, err
+	}
+	return ctor.New(id)
+}
+
+// connection finds a connection of a contact by id among contact.getConnections().
+func (s *streamsAdapter) connection(contactID, connectionID string) (safejs.Value, error) {
+	contact, err := s.contact(contactID)
+	if err != nil {
+		return contact, err
+	}
+	conns, err := contact.Call("getConnections")
+	if err != nil {
+		return conns, err
+	}
+	n, err := conns.Length()
+	if err != nil {
+		return conns, err
+	}
+	for i := 0; i < n; i++ {
+		c, err := conns.Index(i)
+		if err != nil {
+			return c, err
+		}
+		id, err := c.Call("getConnectionId")
+		if err != nil {
+			return id, err
+		}
+		if str, _ := id.String(); str == connectionID {
+			return c, nil
+		}
+	}
+	return safejs.Value{}, errors.New("connection " + connectionID + " is not on the contact any more")
+}
+
+// addConnection dials a phone number (connect.Endpoint.byPhoneNumber) or a quick connect found by name among
+// agent.getEndpoints(agent.getAllQueueARNs()), then contact.addConnection(endpoint).
+func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
+	contact, err := s.contact(a.ContactID)
+	if err != nil {
+		return err
+	}
+	if a.PhoneNumber != "" {
+		endpoint, err := s.path("Endpoint")
+		if err != nil {
+			return err
+		}
+		ep, err := endpoint.Call("byPhoneNumber", a.PhoneNumber)
+		if err != nil {
+			return err
+		}
+		_, err = contact.Call("addConnection", ep, cbs.value)
+		return err
+	}
+	agent, err := s.agent()
+	if err != nil {
+		return err
+	}
+	arns, err := agent.Call("getAllQueueARNs")
+	if err != nil {
+		return err
+	}
+	var found, lost safejs.Func
+	release := func() { found.Release(); lost.Release() }
+	found, err = safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
+		defer release()
+		ep, ok := findEndpoint(args, a.QuickConnect)
+		if !ok {
+			cbs.finish(errors.New("no quick connect named " + a.QuickConnect))
+			return nil
+		}
+		if _, err := contact.Call("addConnection", ep, cbs.value); err != nil {
+			cbs.finish(err)
+		}
+		return nil
+	}, func(any) {}))
+	if err != nil {
+		return err
+	}
+	lost, err = safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
+		defer release()
+		cbs.finish(errors.New(core.AmazonMessage(s.errorText(args))))
+		return nil
+	}, func(any) {}))
+	if err != nil {
+		found.Release()
+		return err
+	}
+	query, _ := s.rt.object.New()
+	_ = query.Set("success", found)
+	_ = query.Set("failure", lost)
+	_, err = agent.Call("getEndpoints", arns, query)
+	return err
+}
+
+// findEndpoint picks the endpoint named name in getEndpoints' {endpoints: [...]} result.
+func findEndpoint(args []safejs.Value, name string) (safejs.Value, bool) {
+	if len(args) == 0 {
+		return safejs.Value{}, false
+	}
+	list, err := args[0].Get("endpoints")
+	if err != nil {
+		return safejs.Value{}, false
+	}
+	n, _ := list.Length()
+	for i := 0; i < n; i++ {
+		ep, err := list.Index(i)
+		if err != nil {
+			continue
+		}
+		if v, err := ep.Get("name"); err == nil {
+			if str, _ := v.String(); str == name {
+				return ep, true
+			}
+		}
+	}
+	return safejs.Value{}, false
+}
+
+func (s *streamsAdapter) agent() (safejs.Value, error) {
+	ctor, err := s.path("Agent")
+	if err != nil {
+		return ctor, err
+	}
+	return ctor.New()
+}
+
+// setAgentState finds the named state among agent.getAgentStates() and calls agent.setState(state).
+func (s *streamsAdapter) setAgentState(name string, cbs *callbackPair) error {
+	agent, err := s.agent()
+	if err != nil {
+		return err
+	}
+	states, err := agent.Call("getAgentStates")
+	if err != nil {
+		return err
+	}
+	n, _ := states.Length()
+	for i := 0; i < n; i++ {
+		st, err := states.Index(i)
+		if err != nil {
+			continue
+		}
+		if v, err := st.Get("name"); err == nil {
+			if str, _ := v.String(); str == name {
+				_, err = agent.Call("setState", st, cbs.value)
+				return err
+			}
+		}
+	}
+	return errors.New("no agent state named " + name + " in this routing profile")
+}
+
+// broadcastAccepted sends what Contact.prototype.accept sends upstream on success, so that Streams'
+// contact.onAccepted subscribers still fire.
+func (s *streamsAdapter) broadcastAccepted(contactID string) {
+	upstream, err := s.coreCall("getUpstream")
+	if err != nil {
+		return
+	}
+	broadcast, err1 := s.path("EventType", "BROADCAST")
+	accepted, err2 := s.path("ContactEvents", "ACCEPTED")
+	perContact, err3 := s.coreCall("getContactEventName", accepted, contactID)
+	contact, err4 := s.contact(contactID)
+	if errors.Join(err1, err2, err3, err4) != nil {
+		return
+	}
+	for _, name := range []safejs.Value{accepted, perContact} {
+		msg, _ := s.rt.object.New()
+		_ = msg.Set("event", name)
+		_ = msg.Set("data", contact)
+		_, _ = upstream.Call("sendUpstream", broadcast, msg)
+	}
+}

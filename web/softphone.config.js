@@ -1,0 +1,20 @@
+// Softphone configuration: the deployer edits this file, and only this file, to point the softphone at an
+// Amazon Connect instance and to name the CRM pages allowed to embed and drive it. It is deliberately not read
+// from the URL or from the CRM: whoever can change these values can take calls.
+//
+// The values below are those of `make demo`: the CCP emulator on 127.0.0.1:8002 and the demo CRM on
+// 127.0.0.1:8000. For a real instance:
+//   ccpUrl:     "https://<instance>.my.connect.aws/ccp-v2/" (and add this page's origin to the instance's
+//               Approved origins in the Amazon Connect console)
+//   crmOrigins: ["https://crm.example.com"] (exact origins; no wildcards, no paths)
+export default {
+  ccpUrl: "http://127.0.0.1:8002/emulator/index.html",
+  crmOrigins: ["http://127.0.0.1:8000"],
+  // Extra connect.core.initCCP parameters, merged over the bridge's defaults ({ccpUrl, loginPopup: false}).
+  streams: {
+    softphone: { allowFramedSoftphone: true, disableRingtone: true },
+    pageOptions: { enableAudioDeviceSettings: false, enablePhoneTypeSettings: false },
+  },
+  // Log every envelope (phone numbers masked) to the console.
+  debug: false,
+};

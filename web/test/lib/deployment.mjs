@@ -1,0 +1,89 @@
+// A whole local deployment for the end-to-end tests: the three origins of lib/sites.mjs, with the softphone's
+// and the demo CRM's configuration files generated for the ports the servers got, as a deployer would write them.
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startSites } from "./sites.mjs";
+
+/**
+ * Starts the deployment. `softphone` overrides fields of the generated softphone.config.js.
+ * @returns {Promise<{sites: object, crmUrl: string, ccpUrl: string, close: () => Promise<void>}>}
+ */
+export async function startDeployment({ softphone = {}, headers = {}, routes = {} } = {}) {
+  const dir = await mkdtemp(path.join(tmpdir(), "ctibridge-e2e-"));
+  const softphoneConfig = path.join(dir, "softphone.config.js");
+  const crmConfig = path.join(dir, "config.js");
+  const sites = await startSites({
+    headers,
+    routes: { "/softphone.config.js": softphoneConfig, "/demo/config.js": crmConfig, ...routes },
+  });
+  // No percent escapes: Streams logs ccpUrl as a sprintf format, and any "%" makes initCCP throw.
+  const ccpUrl = `${sites.emulator.origin}/emulator/index.html?control=${sites.crm.origin}`;
+  await writeFile(softphoneConfig, `export default ${JSON.stringify({
+    ccpUrl,
+    crmOrigins: [sites.crm.origin],
+    streams: {
+      softphone: { allowFramedSoftphone: true, disableRingtone: true },
+      pageOptions: { enableAudioDeviceSettings: false, enablePhoneTypeSettings: false },
+      ccpSynTimeout: 60000,
+    },
+    ...softphone,
+  })};\n`);
+  await writeFile(crmConfig, `export default ${JSON.stringify({
+    softphoneUrl: sites.softphone.url("/softphone.html"),
+    softphoneOrigin: sites.softphone.origin,
+  })};\n`);
+  return {
+    sites,
+    ccpUrl,
+    crmUrl: sites.crm.url("/demo/index.html"),
+    close: async () => {
+      await sites.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens the demo CRM page and waits until its bridge is loaded and the emulator frame is up.
+ * Events the CRM receives are recorded in window.__events (name, message) for assertions.
+ * @returns {Promise<{page: import("playwright-core").Page, emulator: import("playwright-core").Frame}>}
+ */
+export async function openDemo(context, deployment) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (err) => errors.push(err));
+  await page.goto(deployment.crmUrl);
+  await page.waitForFunction(() => globalThis.ctibridgeCRM, null, { timeout: 20000 });
+  await page.evaluate(() => {
+    globalThis.__events = [];
+    for (const name of ["InboundCallStateChange", "AgentStateChange", "Snapshot", "diagnostic"]) {
+      globalThis.ctibridgeCRM.on(name, (message) => globalThis.__events.push({ name, message }));
+    }
+  });
+  const emulator = await waitForFrame(page, (f) => f.url().includes("/emulator/index.html"));
+  await emulator.waitForFunction(() => globalThis.ccpEmulator, null, { timeout: 20000 });
+  // The agent is logged in and the softphone has reported it.
+  await page.waitForFunction(() => globalThis.ctibridgeCRM.agentState()?.label === "Available", null, { timeout: 20000 });
+  return { page, emulator, errors };
+}
+
+async function waitForFrame(page, match) {
+  for (let i = 0; i < 200; i++) {
+    const frame = page.frames().find(match);
+    if (frame) return frame;
+    await page.waitForTimeout(50);
+  }
+  throw new Error("frame never appeared");
+}
+
+/** Waits until the CRM has recorded an event for which `match(event)` (run in the page) is true, and returns it. */
+export async function waitForEvent(page, match, timeout = 10000) {
+  const handle = await page.waitForFunction(
+    (src) => globalThis.__events.find(new Function("e", `return (${src})(e)`)),
+    match.toString(),
+    { timeout },
+  );
+  return handle.jsonValue();
+}

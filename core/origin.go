@@ -70,21 +70,25 @@ func (o Origins) Match(origin string) bool {
 	return false
 }
 
-// AmazonMessage extracts the Amazon Connect failure message from what a Streams failure callback receives: the
-// worker sends JSON.stringify(err), usually {"type": "...", "message": "..."}; the message is returned, else the
-// type, else the text as it came.
-func AmazonMessage(raw string) string {
-	var e StreamsError
-	if err := e.UnmarshalJSONText(raw); err == nil {
-		if e.Message != "" {
-			return e.Message
-		}
-		if e.Type != "" {
-			return e.Type
-		}
+// AmazonMessage extracts the Amazon Connect failure message from what a Streams failure callback receives,
+// failure(err, data): the worker sends err as JSON.stringify(err), usually {"type": "...", "message": "..."}, but
+// for some failures err is "{}" and the message is in data.message (ClientEngine.handleAPIRequest). The first
+// message found is returned, else the type, else err as it came.
+func AmazonMessage(err, data string) string {
+	var e, d StreamsError
+	errJSON := e.UnmarshalJSONText(err) == nil
+	_ = d.UnmarshalJSONText(data)
+	switch {
+	case e.Message != "":
+		return e.Message
+	case d.Message != "":
+		return d.Message
+	case e.Type != "":
+		return e.Type
+	case d.Type != "":
+		return d.Type
+	case err != "" && !errJSON:
+		return err // a bare string, such as contact.accept()'s "error"
 	}
-	if raw == "" {
-		return "Amazon Connect gave no error message."
-	}
-	return raw
+	return "Amazon Connect gave no error message."
 }

@@ -174,7 +174,7 @@ func TestCRMIgnoresOtherOriginsAndWindows(t *testing.T) {
 	_, stranger := s.iframe("")
 	for _, b := range forged {
 		s.dispatch(s.rt.global, string(b), "https://evil.example", s.win) // right window, wrong origin
-		s.dispatch(s.rt.global, string(b), s.origin, stranger)           // right origin, wrong window
+		s.dispatch(s.rt.global, string(b), s.origin, stranger)            // right origin, wrong window
 	}
 	none(t, s.events, "call event from a stranger")
 	counts := s.counts(s.bridge)

@@ -73,6 +73,10 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	if hasCCP {
+		if strings.Contains(ccpURL, "%") {
+			// Streams logs ccpUrl as a sprintf format string: a percent escape makes initCCP throw.
+			return safejs.Value{}, fmt.Errorf("ccpUrl %q must not contain percent escapes: Amazon Connect Streams' initCCP fails on them", ccpURL)
+		}
 		u, err := url.Parse(ccpURL)
 		if err != nil || u.Host == "" {
 			return safejs.Value{}, fmt.Errorf("ccpUrl %q is not an absolute URL", ccpURL)

@@ -243,7 +243,7 @@ func (s *streamsAdapter) callbacks(done func(error), onSuccess func()) (*callbac
 		return nil, err
 	}
 	if failure, err = safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
-		finish(errors.New(core.AmazonMessage(s.errorText(args))))
+		finish(errors.New(core.AmazonMessage(s.errorText(args, 0), s.errorText(args, 1))))
 		return nil
 	}, noPanic)); err != nil {
 		timer.Stop()
@@ -260,12 +260,12 @@ func (s *streamsAdapter) callbacks(done func(error), onSuccess func()) (*callbac
 	return &callbackPair{value: obj, finish: finish}, nil
 }
 
-// errorText turns a failure callback's first argument (the worker's JSON string, or an object) into text.
-func (s *streamsAdapter) errorText(args []safejs.Value) string {
-	if len(args) == 0 {
+// errorText turns a failure callback's argument i (the worker's JSON string, or an object) into text.
+func (s *streamsAdapter) errorText(args []safejs.Value, i int) string {
+	if len(args) <= i || args[i].IsNull() || args[i].IsUndefined() {
 		return ""
 	}
-	v := args[0]
+	v := args[i]
 	if v.Type() != safejs.TypeString {
 		text, err := s.rt.json.Call("stringify", v)
 		if err != nil || text.Type() != safejs.TypeString {
@@ -361,7 +361,7 @@ func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 	}
 	lost, err = safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
 		defer release()
-		cbs.finish(errors.New(core.AmazonMessage(s.errorText(args))))
+		cbs.finish(errors.New(core.AmazonMessage(s.errorText(args, 0), s.errorText(args, 1))))
 		return nil
 	}, func(any) {}))
 	if err != nil {

@@ -327,3 +327,18 @@ func TestForgedReplyReachesNoCallback(t *testing.T) {
 	assert.Equal(t, core.OnDiagnostic, ds[0].Name)
 	assert.JSONEq(t, `{"reason":"UNKNOWN_REQUEST","origin":"o","detail":"a reply to no pending Answer request"}`, string(ds[0].Payload))
 }
+
+func TestClearedContactEmptiesTheCallBar(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	p.observe(connected())
+	require.Equal(t, core.Enable, p.crm.CallBar().States[core.Hold])
+	p.take("")
+	p.observe(coretest.Snapshot("Available", core.AgentTypeRoutable))
+	snaps := p.take(core.OnSnapshot)
+	require.Len(t, snaps, 1)
+	assert.Nil(t, snaps[0]["calls"], "no call left")
+	for b := core.Button(0); b < core.ButtonCount; b++ {
+		assert.Equal(t, core.Hide, p.crm.CallBar().States[b], b.String())
+	}
+}

@@ -107,7 +107,7 @@ func (s *Softphone) endContactLocked(old *Contact) {
 		}
 	}
 	delete(s.answers, old.ID)
-	s.postLocked(s.snapshotEnvelope())
+	s.postLocked(s.snapshotEnvelope(nil))
 }
 
 // diffLocked posts one event per connection of cur whose state differs from old (nil for a new contact).
@@ -192,7 +192,7 @@ func (s *Softphone) HandleRequest(req Envelope) {
 		if req.Subtopic == SubtopicHello || req.Subtopic == SubtopicSnapshot {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			s.postLocked(s.snapshotEnvelope())
+			s.postLocked(s.snapshotEnvelope(s.contact))
 		}
 		return
 	case TopicAgent:
@@ -329,13 +329,13 @@ func (s *Softphone) agentEnvelope() *Envelope {
 		Message: &Message{Source: SourceEvent, Agent: AgentStateOf(s.agent)}}
 }
 
-// snapshotEnvelope is the full state: the agent and one event per connection of the current contact.
-func (s *Softphone) snapshotEnvelope() *Envelope {
+// snapshotEnvelope is the full state: the agent and one event per connection of contact (nil: no call).
+func (s *Softphone) snapshotEnvelope(contact *Contact) *Envelope {
 	msg := &Message{Source: SourceEvent, Calls: []CallEvent{}}
 	if s.ready {
 		msg.Agent = AgentStateOf(s.agent)
 	}
-	if c := s.contact; c != nil {
+	if c := contact; c != nil {
 		for i := range c.Connections {
 			msg.Calls = append(msg.Calls, NewCallEvent(c, i, c.Connections[i].State))
 		}

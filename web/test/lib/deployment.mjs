@@ -78,11 +78,17 @@ async function waitForFrame(page, match) {
   throw new Error("frame never appeared");
 }
 
-/** Waits until the CRM has recorded an event for which `match(event)` (run in the page) is true, and returns it. */
-export async function waitForEvent(page, match, timeout = 10000) {
+/**
+ * Waits until the CRM has recorded an event for which `match(event, arg)` is true, and returns it. match runs in
+ * the page, so it sees only its arguments.
+ */
+export async function waitForEvent(page, match, arg = null, timeout = 10000) {
   const handle = await page.waitForFunction(
-    (src) => globalThis.__events.find(new Function("e", `return (${src})(e)`)),
-    match.toString(),
+    ([src, a]) => {
+      const f = new Function("e", "arg", `return (${src})(e, arg)`);
+      return globalThis.__events.find((e) => f(e, a));
+    },
+    [match.toString(), arg],
     { timeout },
   );
   return handle.jsonValue();

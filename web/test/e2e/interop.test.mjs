@@ -1,0 +1,82 @@
+// Interoperability with peers that know only the vendor's Answer Call page: a CRM with no ctibridge code drives
+// the project's softphone role, and the project's crm role drives a softphone with no ctibridge code.
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { launch } from "../lib/browser.mjs";
+import { startDeployment } from "../lib/deployment.mjs";
+
+let browser;
+let deployment;
+before(async () => {
+  browser = await launch();
+  deployment = await startDeployment();
+});
+after(async () => {
+  await browser?.close();
+  await deployment?.close();
+});
+
+const sample = async () => JSON.parse(await readFile(fileURLToPath(new URL("../../../core/testdata/answer-response.json", import.meta.url)), "utf8"));
+
+test("a CRM that is not part of the project answers a call through the softphone role", async () => {
+  const { crm, softphone } = deployment.sites;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
+    const frame = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        const f = page.frames().find((x) => x.url().includes("/emulator/index.html"));
+        if (f) return f;
+        await page.waitForTimeout(50);
+      }
+      throw new Error("no emulator frame");
+    })();
+    await frame.waitForFunction(() => globalThis.ccpEmulator);
+    await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
+    await frame.evaluate(() => ccpEmulator.ring({}));
+    await page.waitForFunction(() => window.received.some((m) => m.message?.call?.event === "connecting"), null, { timeout: 10000 });
+    await page.evaluate(() => window.answer());
+    const connected = await (await page.waitForFunction(() => window.received.find((m) =>
+      m.message?.call?.event === "connected" && m.message.call.ResponseActual.type === "agent"), null, { timeout: 10000 })).jsonValue();
+    const want = (await sample()).message.call;
+    const got = connected.message.call;
+    for (const key of Object.keys(want)) {
+      assert.ok(key in got, `message.call.${key} present`);
+    }
+    assert.deepEqual(got.ButtonStates, want.ButtonStates);
+    assert.equal(got.ResponseActual.previousStatus, "connecting");
+    assert.equal(connected.subtopic, "InboundCallStateChange");
+    assert.equal(connected.requestId, undefined, "a request without an id gets events without one");
+    const accepts = (await frame.evaluate(() => ccpEmulator.requests())).filter((r) => r.method === "acceptContact");
+    assert.equal(accepts.length, 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("the crm role answers through a softphone that is not part of the project", async () => {
+  const { crm, softphone } = deployment.sites;
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const vendor = `${softphone.url("/test/fixtures/interop/plain-softphone.html")}?crm=${crm.origin}`;
+    await page.goto(`${crm.url("/test/fixtures/interop/crm-role.html")}?softphone=${vendor}`);
+    await page.waitForFunction(() => window.bridge && window.bridge.buttons().answer.state === "Enable", null, { timeout: 15000 });
+    const message = await page.evaluate(() => window.bridge.answerCall());
+    assert.deepEqual(message, (await sample()).message, "resolves with the vendor sample's message, unchanged");
+    const diags = await page.evaluate(() => window.events.filter((e) => e.name === "diagnostic").map((e) => e.message.reason));
+    assert.deepEqual(diags, [], "the sample agrees with the ButtonStates table: no drift");
+
+    // The same softphone failing: the vendor's error envelope, without a request id, ends the request.
+    const failing = `${softphone.url("/test/fixtures/interop/plain-softphone.html")}?crm=${crm.origin}&fail=AgentNotAvailable`;
+    await page.goto(`${crm.url("/test/fixtures/interop/crm-role.html")}?softphone=${failing}`);
+    await page.waitForFunction(() => window.bridge && window.bridge.buttons().answer.state === "Enable", null, { timeout: 15000 });
+    const err = await page.evaluate(() => window.bridge.answerCall().then(() => null, (e) => ({ type: e.type, code: e.code, message: e.message })));
+    assert.deepEqual(err, { type: "ANSWER_CALL_FAILED", code: "AgentNotAvailable", message: "Answering call failed." });
+  } finally {
+    await context.close();
+  }
+});

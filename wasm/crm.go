@@ -44,27 +44,27 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	if b.target, err = softphoneWindow(opts); err != nil {
+	if b.target, err = softphoneWindow(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
-	origin, _, err := optString(opts, "softphoneOrigin")
+	origin, _, err := optString(rt, opts, "softphoneOrigin")
 	if err != nil {
 		return safejs.Value{}, err
 	}
 	if b.origin, err = core.ParseOrigin(origin); err != nil {
 		return safejs.Value{}, fmt.Errorf("softphoneOrigin: %w", err)
 	}
-	source, ok, err := optString(opts, "source")
+	source, ok, err := optString(rt, opts, "source")
 	if err != nil {
 		return safejs.Value{}, err
 	}
 	if !ok || source == "" {
 		source = "ctibridge"
 	}
-	if b.timeout, err = optDuration(opts, "timeoutMs", 10*time.Second); err != nil {
+	if b.timeout, err = optDuration(rt, opts, "timeoutMs", 10*time.Second); err != nil {
 		return safejs.Value{}, err
 	}
-	if b.debug, err = optBool(opts, "debug"); err != nil {
+	if b.debug, err = optBool(rt, opts, "debug"); err != nil {
 		return safejs.Value{}, err
 	}
 	b.listeners = newListeners(rt, b.panicked)
@@ -157,7 +157,7 @@ func (b *crmBridge) object() (safejs.Value, error) {
 		"setAgentState": b.request(core.SetAgentStateControl(), agentStateArgs),
 	}
 	for _, ctrl := range core.Controls() {
-		methods[ctrl.Method] = b.request(ctrl, argsParser(ctrl))
+		methods[ctrl.Method] = b.request(ctrl, b.argsParser(ctrl))
 	}
 	for name, fn := range methods {
 		f, err := b.funcs.add(fn, b.panicked)
@@ -207,7 +207,7 @@ func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core
 }
 
 // argsParser returns how a control reads its JavaScript arguments.
-func argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, error) {
+func (b *crmBridge) argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, error) {
 	switch ctrl.Button {
 	case core.Numberpad:
 		return func(args []safejs.Value) (*core.RequestArgs, error) {
@@ -215,13 +215,13 @@ func argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, erro
 			return &core.RequestArgs{Digits: d}, err
 		}
 	case core.Consult:
-		return consultArgs
+		return b.consultArgs
 	case core.Hold, core.Resume, core.Disconnect:
 		return func(args []safejs.Value) (*core.RequestArgs, error) {
 			if len(args) == 0 || args[0].IsUndefined() || args[0].IsNull() {
 				return nil, nil
 			}
-			id, _, err := optString(args[0], "connectionId")
+			id, _, err := optString(b.rt, args[0], "connectionId")
 			return &core.RequestArgs{ConnectionID: id}, err
 		}
 	}
@@ -229,7 +229,7 @@ func argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, erro
 }
 
 // consultArgs reads consult("+15555550100") or consult({phoneNumber}) or consult({quickConnect}).
-func consultArgs(args []safejs.Value) (*core.RequestArgs, error) {
+func (b *crmBridge) consultArgs(args []safejs.Value) (*core.RequestArgs, error) {
 	if len(args) > 0 && args[0].Type() == safejs.TypeString {
 		n, err := args[0].String()
 		return &core.RequestArgs{PhoneNumber: n}, err
@@ -237,11 +237,11 @@ func consultArgs(args []safejs.Value) (*core.RequestArgs, error) {
 	if len(args) == 0 || args[0].Type() != safejs.TypeObject || args[0].IsNull() {
 		return nil, errors.New("consult takes a phone number or {phoneNumber} or {quickConnect}")
 	}
-	n, _, err := optString(args[0], "phoneNumber")
+	n, _, err := optString(b.rt, args[0], "phoneNumber")
 	if err != nil {
 		return nil, err
 	}
-	q, _, err := optString(args[0], "quickConnect")
+	q, _, err := optString(b.rt, args[0], "quickConnect")
 	return &core.RequestArgs{PhoneNumber: n, QuickConnect: q}, err
 }
 
@@ -317,7 +317,7 @@ func (b *crmBridge) close(safejs.Value, []safejs.Value) any {
 }
 
 // softphoneWindow reads the softphone option: an iframe element (its contentWindow) or a Window.
-func softphoneWindow(opts safejs.Value) (safejs.Value, error) {
+func softphoneWindow(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	v, err := opts.Get("softphone")
 	if err != nil {
 		return safejs.Value{}, err
@@ -325,10 +325,11 @@ func softphoneWindow(opts safejs.Value) (safejs.Value, error) {
 	if v.Type() != safejs.TypeObject || v.IsNull() {
 		return safejs.Value{}, errors.New("softphone must be the softphone's iframe element or its Window")
 	}
-	if cw, err := v.Get("contentWindow"); err == nil && cw.Type() == safejs.TypeObject && !cw.IsNull() {
+	// A Window may be cross-origin: read it only through getGuarded.
+	if cw, err := rt.getGuarded(v, "contentWindow"); err == nil && cw.Type() == safejs.TypeObject && !cw.IsNull() {
 		return cw, nil
 	}
-	if pm, err := v.Get("postMessage"); err != nil || pm.Type() != safejs.TypeFunction {
+	if pm, err := rt.getGuarded(v, "postMessage"); err != nil || pm.Type() != safejs.TypeFunction {
 		return safejs.Value{}, errors.New("softphone must be the softphone's iframe element or its Window")
 	}
 	return v, nil

@@ -20,6 +20,7 @@ type jsRuntime struct {
 	errorC  safejs.Value // Error
 	json    safejs.Value // JSON
 	console safejs.Value
+	reflect safejs.Value // Reflect
 }
 
 func lookupRuntime() (*jsRuntime, error) {
@@ -27,6 +28,7 @@ func lookupRuntime() (*jsRuntime, error) {
 	rt := &jsRuntime{global: g}
 	for name, dst := range map[string]*safejs.Value{
 		"Promise": &rt.promise, "Object": &rt.object, "Error": &rt.errorC, "JSON": &rt.json, "console": &rt.console,
+		"Reflect": &rt.reflect,
 	} {
 		v, err := g.Get(name)
 		if err != nil || v.IsUndefined() {
@@ -126,6 +128,14 @@ func (rt *jsRuntime) newError(err error) safejs.Value {
 	return v
 }
 
+// getGuarded reads v[name] where the read itself may throw: a getter that refuses (window.localStorage in a
+// frame without storage) or a cross-origin window. Value.Get must not be used there: syscall/js's valueGet has
+// no try/catch, so the exception would unwind through the Go stack and corrupt the runtime. Reflect.get through
+// Value.Call is caught and comes back as an error.
+func (rt *jsRuntime) getGuarded(v safejs.Value, name string) (safejs.Value, error) {
+	return rt.reflect.Call("get", v, name)
+}
+
 // parseJSON turns a JSON string from core into a JavaScript value.
 func (rt *jsRuntime) parseJSON(b []byte) (safejs.Value, error) {
 	return rt.json.Call("parse", string(b))
@@ -135,8 +145,8 @@ func (rt *jsRuntime) parseJSON(b []byte) (safejs.Value, error) {
 func (rt *jsRuntime) warn(args ...any) { _, _ = rt.console.Call("warn", args...) }
 
 // optString reads an optional string property; ok is false when the property is absent.
-func optString(v safejs.Value, name string) (string, bool, error) {
-	p, err := v.Get(name)
+func optString(rt *jsRuntime, v safejs.Value, name string) (string, bool, error) {
+	p, err := rt.getGuarded(v, name)
 	if err != nil {
 		return "", false, err
 	}

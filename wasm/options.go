@@ -14,24 +14,26 @@ import (
 	"github.com/ctibridge/ctibridge/core"
 )
 
+// Options are read with getGuarded: a page may pass objects with throwing getters or cross-origin windows.
+
 // optWindow reads an optional Window option, defaulting to the global window.
 func optWindow(rt *jsRuntime, opts safejs.Value, name string) (safejs.Value, error) {
-	v, err := opts.Get(name)
+	v, err := rt.getGuarded(opts, name)
 	if err != nil {
 		return safejs.Value{}, err
 	}
 	if v.IsUndefined() || v.IsNull() {
 		return rt.global, nil
 	}
-	if add, err := v.Get("addEventListener"); err != nil || add.Type() != safejs.TypeFunction {
+	if add, err := rt.getGuarded(v, "addEventListener"); err != nil || add.Type() != safejs.TypeFunction {
 		return safejs.Value{}, fmt.Errorf("option %s must be a Window", name)
 	}
 	return v, nil
 }
 
 // optDuration reads an optional number of milliseconds.
-func optDuration(opts safejs.Value, name string, def time.Duration) (time.Duration, error) {
-	v, err := opts.Get(name)
+func optDuration(rt *jsRuntime, opts safejs.Value, name string, def time.Duration) (time.Duration, error) {
+	v, err := rt.getGuarded(opts, name)
 	if err != nil {
 		return 0, err
 	}
@@ -49,8 +51,8 @@ func optDuration(opts safejs.Value, name string, def time.Duration) (time.Durati
 }
 
 // optBool reads an optional boolean.
-func optBool(opts safejs.Value, name string) (bool, error) {
-	v, err := opts.Get(name)
+func optBool(rt *jsRuntime, opts safejs.Value, name string) (bool, error) {
+	v, err := rt.getGuarded(opts, name)
 	if err != nil {
 		return false, err
 	}
@@ -64,8 +66,8 @@ func optBool(opts safejs.Value, name string) (bool, error) {
 }
 
 // optStrings reads a required array of strings.
-func optStrings(opts safejs.Value, name string) ([]string, error) {
-	v, err := opts.Get(name)
+func optStrings(rt *jsRuntime, opts safejs.Value, name string) ([]string, error) {
+	v, err := rt.getGuarded(opts, name)
 	if err != nil {
 		return nil, err
 	}

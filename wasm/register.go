@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/hack-pad/safejs"
+
+	"github.com/ctibridge/ctibridge/core"
 )
 
 // bootKey is the global through which web/ctibridge.js hands Go its {resolve, reject} pair before go.run: Go
@@ -35,10 +37,15 @@ func Register() error {
 		if len(args) > 0 {
 			opts = args[0]
 		}
-		p, err := rt.newPromise(func() (any, error) { return create(rt, opts) }, onPanic)
+		// create runs here, synchronously: it only makes JavaScript calls and never waits, and it must run on
+		// the goroutine JavaScript called, not on one it interleaves with (initCCP may call back synchronously).
+		bridge, err := create(rt, opts)
 		if err != nil {
-			return nil
+			p, _ := rt.promise.Call("reject", rt.newError(&core.Error{Type: "LOAD_FAILED", Code: err.Error(),
+				Message: err.Error(), Cause: core.CauseInvalidArgument}))
+			return p
 		}
+		p, _ := rt.promise.Call("resolve", bridge)
 		return p
 	}, onPanic))
 	if err != nil {
@@ -56,7 +63,7 @@ func create(rt *jsRuntime, opts safejs.Value) (any, error) {
 	if opts.Type() != safejs.TypeObject {
 		return nil, errors.New("load() needs an options object with a role")
 	}
-	role, _, err := optString(opts, "role")
+	role, _, err := optString(rt, opts, "role")
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.parent, err = b.win.Get("parent"); err != nil {
 		return safejs.Value{}, err
 	}
-	origins, err := optStrings(opts, "crmOrigins")
+	origins, err := optStrings(rt, opts, "crmOrigins")
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -57,7 +57,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, fmt.Errorf("crmOrigins: %w", err)
 	}
 	b.targets = b.postTargets()
-	if b.debug, err = optBool(opts, "debug"); err != nil {
+	if b.debug, err = optBool(rt, opts, "debug"); err != nil {
 		return safejs.Value{}, err
 	}
 	connect, err := streamsGlobal(rt, opts)
@@ -68,7 +68,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if v, err := opts.Get("initCCP"); err == nil && v.Type() == safejs.TypeBoolean {
 		initCCP, _ = v.Bool()
 	}
-	ccpURL, hasCCP, err := optString(opts, "ccpUrl")
+	ccpURL, hasCCP, err := optString(rt, opts, "ccpUrl")
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -105,7 +105,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 
 // startStreams checks that the frame may use storage, then calls connect.core.initCCP(container, params).
 func (b *softphoneBridge) startStreams(opts safejs.Value, ccpURL string) error {
-	if _, err := b.win.Get("localStorage"); err != nil {
+	if _, err := b.rt.getGuarded(b.win, "localStorage"); err != nil {
 		return ErrStorageBlocked
 	}
 	container, err := opts.Get("container")
@@ -134,7 +134,7 @@ func (b *softphoneBridge) startStreams(opts safejs.Value, ccpURL string) error {
 
 // storageError reports whether initCCP failed on storage even though the early check passed (browsers differ).
 func (b *softphoneBridge) storageError(err error) bool {
-	_, probe := b.win.Get("localStorage")
+	_, probe := b.rt.getGuarded(b.win, "localStorage")
 	return probe != nil || strings.Contains(strings.ToLower(err.Error()), "localstorage")
 }
 

@@ -7,10 +7,11 @@ import path from "node:path";
 import { startSites } from "./sites.mjs";
 
 /**
- * Starts the deployment. `softphone` overrides fields of the generated softphone.config.js.
+ * Starts the deployment. `softphone` overrides fields of the generated softphone.config.js; `softphoneHost`
+ * "localhost" embeds the softphone cross-site.
  * @returns {Promise<{sites: object, crmUrl: string, ccpUrl: string, close: () => Promise<void>}>}
  */
-export async function startDeployment({ softphone = {}, headers = {}, routes = {} } = {}) {
+export async function startDeployment({ softphone = {}, headers = {}, routes = {}, softphoneHost = "127.0.0.1" } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), "ctibridge-e2e-"));
   const softphoneConfig = path.join(dir, "softphone.config.js");
   const crmConfig = path.join(dir, "config.js");
@@ -30,9 +31,11 @@ export async function startDeployment({ softphone = {}, headers = {}, routes = {
     },
     ...softphone,
   })};\n`);
+  // softphoneHost "localhost" puts the softphone on another site than the CRM (127.0.0.1): a cross-site frame.
+  const softphoneOrigin = sites.softphone.origin.replace("127.0.0.1", softphoneHost);
   await writeFile(crmConfig, `export default ${JSON.stringify({
-    softphoneUrl: sites.softphone.url("/softphone.html"),
-    softphoneOrigin: sites.softphone.origin,
+    softphoneUrl: `${softphoneOrigin}/softphone.html`,
+    softphoneOrigin,
   })};\n`);
   return {
     sites,

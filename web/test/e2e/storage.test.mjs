@@ -1,0 +1,58 @@
+// A softphone frame embedded cross-site, with third-party storage blocked: Streams' initCCP needs localStorage,
+// so load() must reject at once, with an error that names the cause and what to do. (Chromium 156 blocks it in
+// cross-site frames even with the restriction off, as its third-party cookie phase-out does: a softphone must
+// be served from the CRM's own site, as make demo and the other tests do.)
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launch } from "../lib/browser.mjs";
+import { startDeployment } from "../lib/deployment.mjs";
+
+let browser;
+let deployment;
+before(async () => {
+  browser = await launch();
+  deployment = await startDeployment({ softphoneHost: "localhost" });
+});
+after(async () => {
+  await browser?.close();
+  await deployment?.close();
+});
+
+async function openCRM(blockThirdPartyStorage) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // What a user's "Block third-party cookies" does (on or off): with it, cross-site frames lose localStorage.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.setCookieControls", {
+    enableThirdPartyCookieRestriction: blockThirdPartyStorage, disableThirdPartyCookieMetadata: false, disableThirdPartyCookieHeuristics: true,
+  });
+  const started = Date.now();
+  await page.goto(deployment.crmUrl);
+  const softphone = await (async () => {
+    for (let i = 0; i < 200; i++) {
+      const f = page.frames().find((x) => x.url().includes("/softphone.html"));
+      if (f) return f;
+      await page.waitForTimeout(50);
+    }
+    throw new Error("no softphone frame");
+  })();
+  return { context, page, softphone, started };
+}
+
+test("blocked third-party storage: the softphone's load() rejects at once, naming the cause", async () => {
+  const { context, softphone, started } = await openCRM(true);
+  try {
+    const status = await softphone.waitForFunction(() => {
+      const el = document.getElementById("status");
+      return el.classList.contains("error") && el.textContent;
+    }, null, { timeout: 15000 });
+    const text = await status.jsonValue();
+    assert.match(text, /localStorage is blocked/);
+    assert.match(text, /third-party storage/);
+    assert.match(text, /troubleshooting/);
+    assert.ok(Date.now() - started < 10000, "at once, not after Streams' retries");
+    assert.equal(await softphone.evaluate(() => document.querySelectorAll("iframe").length), 0, "initCCP was never called");
+  } finally {
+    await context.close();
+  }
+});

@@ -135,6 +135,8 @@ const (
 	ReasonNoSecondParty Reason = "NO_SECOND_PARTY"
 	// ReasonNothingOnHold: swap and conference need one party on hold.
 	ReasonNothingOnHold Reason = "NOTHING_ON_HOLD"
+	// ReasonNoPartyTalking: swap needs one party talking and one on hold, and every party is on hold.
+	ReasonNoPartyTalking Reason = "NO_PARTY_TALKING"
 	// ReasonThirdPartyDialling: the third party has not answered yet.
 	ReasonThirdPartyDialling Reason = "THIRD_PARTY_DIALLING"
 	// ReasonCallActive: the contact can only be cleared once the agent's leg has ended.
@@ -292,7 +294,7 @@ func decideMultiParty(d *Decision, conns []Connection) {
 		if connected == 1 && held == 1 {
 			d.set(Swap, Enable, ReasonTwoParties)
 		} else {
-			d.set(Swap, Hide, ReasonNothingOnHold)
+			d.set(Swap, Hide, ReasonNoPartyTalking)
 		}
 	}
 }

@@ -5,7 +5,6 @@ package wasm
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -77,11 +76,9 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 			// Streams logs ccpUrl as a sprintf format string: a percent escape makes initCCP throw.
 			return safejs.Value{}, fmt.Errorf("ccpUrl %q must not contain percent escapes: Amazon Connect Streams' initCCP fails on them", ccpURL)
 		}
-		u, err := url.Parse(ccpURL)
-		if err != nil || u.Host == "" {
-			return safejs.Value{}, fmt.Errorf("ccpUrl %q is not an absolute URL", ccpURL)
+		if b.ccpOrigin, _, err = core.OriginOf(ccpURL); err != nil {
+			return safejs.Value{}, fmt.Errorf("ccpUrl %q is not an absolute http(s) URL: %w", ccpURL, err)
 		}
-		b.ccpOrigin = u.Scheme + "://" + u.Host
 	} else if initCCP {
 		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
 	}

@@ -58,6 +58,7 @@ type CRM struct {
 	requests  map[string]*Request // pending, by id
 	answer    *Request            // the pending Answer, which a second answerCall joins
 	closed    bool
+	failure   string // why the softphone could not start, as it reported; "" otherwise
 
 	// Diagnostics counts every rejected message and every anomaly by reason.
 	Diagnostics Counters
@@ -106,6 +107,10 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	r := &Request{Control: ctrl, done: make(chan struct{})}
 	if c.closed {
 		c.settleLocked(r, Result{Err: ctrl.Fail(CauseClosed, "The bridge is closed.")})
+		return r
+	}
+	if c.failure != "" {
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, "The softphone could not start: "+c.failure)})
 		return r
 	}
 	if ctrl.Subtopic != SubtopicSetAgentState {
@@ -195,8 +200,16 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 	c.trackSequenceLocked(&env, diag)
 
 	switch {
+	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil:
+		// The softphone is up but could not start Streams: nothing it is asked can work.
+		if c.failure == "" {
+			diag(ReasonPeerFailed, env.Message.Error.Code)
+		}
+		c.failure = env.Message.Error.Code
+		c.failAllLocked(CauseNotReady, "The softphone could not start: "+c.failure)
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello:
 		// The softphone (re)started; its epoch was noted above. Ask for its state.
+		c.failure = ""
 		c.helloLocked()
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicSnapshot:
 		out = c.applySnapshotLocked(&env, out)
@@ -365,6 +378,13 @@ func (c *CRM) CallBar() Decision {
 		return Aggregate(nil)
 	}
 	return Aggregate(c.contact.Connections)
+}
+
+// PeerFailure returns why the softphone could not start, as it reported, or "".
+func (c *CRM) PeerFailure() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.failure
 }
 
 // Agent returns the agent's state as last reported, or nil before any report.

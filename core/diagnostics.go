@@ -5,18 +5,19 @@ import "sync"
 // Reasons a message is rejected or a state looks wrong. They share the Reason type with the button reasons:
 // both are stable identifiers a page can match on.
 const (
-	ReasonWrongOrigin    Reason = "WRONG_ORIGIN"    // event.origin is not one of the configured origins
-	ReasonWrongSource    Reason = "WRONG_SOURCE"    // event.source is not the partner window
-	ReasonNotJSON        Reason = "NOT_JSON"        // the data is neither a JSON string nor a plain object
-	ReasonBadShape       Reason = "BAD_SHAPE"       // JSON, but a field has the wrong type or the JSON is malformed
-	ReasonTooLarge       Reason = "TOO_LARGE"       // over MaxEnvelopeBytes
-	ReasonTooDeep        Reason = "TOO_DEEP"        // nested deeper than MaxDepth
-	ReasonUnknownTopic   Reason = "UNKNOWN_TOPIC"   // unknown channel, topic or subtopic
-	ReasonUnexpected     Reason = "UNEXPECTED"      // a valid envelope this role does not accept (a request sent to a CRM)
-	ReasonUnknownRequest Reason = "UNKNOWN_REQUEST" // a reply to a request this CRM never made, or that already ended
-	ReasonStaleEvent     Reason = "STALE_EVENT"     // older than the state already held for that connection
-	ReasonSequenceGap    Reason = "SEQUENCE_GAP"    // envelopes were lost; a snapshot was requested
-	ReasonPeerReloaded   Reason = "PEER_RELOADED"   // the other window reloaded (new epoch)
+	ReasonWrongOrigin    Reason = "WRONG_ORIGIN"     // event.origin is not one of the configured origins
+	ReasonWrongSource    Reason = "WRONG_SOURCE"     // event.source is not the partner window
+	ReasonNotJSON        Reason = "NOT_JSON"         // the data is neither a JSON string nor a plain object
+	ReasonBadShape       Reason = "BAD_SHAPE"        // JSON, but a field has the wrong type or the JSON is malformed
+	ReasonTooLarge       Reason = "TOO_LARGE"        // over MaxEnvelopeBytes
+	ReasonTooDeep        Reason = "TOO_DEEP"         // nested deeper than MaxDepth
+	ReasonUnknownTopic   Reason = "UNKNOWN_TOPIC"    // unknown channel, topic or subtopic
+	ReasonUnexpected     Reason = "UNEXPECTED"       // a valid envelope this role does not accept (a request sent to a CRM)
+	ReasonUnknownRequest Reason = "UNKNOWN_REQUEST"  // a reply to a request this CRM never made, or that already ended
+	ReasonStaleEvent     Reason = "STALE_EVENT"      // older than the state already held for that connection
+	ReasonSequenceGap    Reason = "SEQUENCE_GAP"     // envelopes were lost; a snapshot was requested
+	ReasonPeerReloaded   Reason = "PEER_RELOADED"    // the other window reloaded (new epoch)
+	ReasonPeerFailed     Reason = "SOFTPHONE_FAILED" // the softphone could not start Streams (its reason is the detail)
 	ReasonDrift          Reason = "BUTTONSTATES_DRIFT"
 	ReasonVersion        Reason = "VERSION_MISMATCH" // the peer speaks another protocol version
 	ReasonPanic          Reason = "PANIC"            // a bug, recovered; the bridge keeps working

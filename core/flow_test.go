@@ -342,3 +342,28 @@ func TestClearedContactEmptiesTheCallBar(t *testing.T) {
 		assert.Equal(t, core.Hide, p.crm.CallBar().States[b], b.String())
 	}
 }
+
+func TestSoftphoneThatCouldNotStartTellsTheCRM(t *testing.T) {
+	p := newPair(t)
+	p.phone.Fail("localStorage is blocked in the softphone frame")
+	p.pump()
+	diags := p.take(core.OnDiagnostic)
+	require.Len(t, diags, 1)
+	assert.Equal(t, "SOFTPHONE_FAILED", diags[0]["reason"])
+	assert.Equal(t, "localStorage is blocked in the softphone frame", p.crm.PeerFailure())
+	res := wait(t, p.crm.Begin(answerControl(), nil))
+	require.NotNil(t, res.Err)
+	assert.Equal(t, core.CauseNotReady, res.Err.Cause)
+	assert.Contains(t, res.Err.Code, "localStorage is blocked")
+	// A CRM that loads later asks again and learns the same.
+	late := core.NewCRM("myapp", "crm-2", p.toPhone.Send)
+	for _, b := range p.toPhone.Take() {
+		env, err := core.DecodeEnvelope(b)
+		require.NoError(t, err)
+		p.phone.HandleRequest(env)
+	}
+	for _, b := range p.toCRM.Take() {
+		late.Receive(b, "o")
+	}
+	assert.Equal(t, "localStorage is blocked in the softphone frame", late.PeerFailure())
+}

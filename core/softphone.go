@@ -35,7 +35,8 @@ type Softphone struct {
 	// answers maps a contact id to the request ids of Answer requests whose completing event (the agent's leg
 	// becoming connected) has not been posted yet, so that event can echo the first one.
 	answers   map[string]string
-	digitRuns int // numbers sendDigits actions, which are never de-duplicated
+	digitRuns int    // numbers sendDigits actions, which are never de-duplicated
+	failure   string // why the softphone could not start; "" when it did
 }
 
 // flight is one Streams action under way and the requests waiting for it: a second identical request joins
@@ -54,6 +55,21 @@ func NewSoftphone(epoch string, streams StreamsPort, send Sender) *Softphone {
 	defer s.mu.Unlock()
 	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello})
 	return s
+}
+
+// Fail records that the softphone could not start (Streams could not initialise) and tells the CRM: a Hello
+// carrying the error, repeated in answer to every Hello the CRM sends, so that a CRM loaded later learns why
+// nothing works (its selfTest shows it). Requests are refused from then on.
+func (s *Softphone) Fail(reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failure = reason
+	s.postLocked(s.failureEnvelope())
+}
+
+func (s *Softphone) failureEnvelope() *Envelope {
+	return &Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Message: &Message{Source: SourceEvent,
+		Error: &WireError{Type: "SOFTPHONE_FAILED", Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
 }
 
 // Observe takes one Streams agent snapshot (JSON of connect's agent data "snapshot", as StreamsSnapshot
@@ -192,6 +208,10 @@ func (s *Softphone) HandleRequest(req Envelope) {
 		if req.Subtopic == SubtopicHello || req.Subtopic == SubtopicSnapshot {
 			s.mu.Lock()
 			defer s.mu.Unlock()
+			if s.failure != "" {
+				s.postLocked(s.failureEnvelope())
+				return
+			}
 			s.postLocked(s.snapshotEnvelope(s.contact))
 		}
 		return
@@ -232,6 +252,9 @@ func (s *Softphone) HandleRequest(req Envelope) {
 }
 
 func (s *Softphone) planLocked(ctrl Control, req Envelope) (Action, error) {
+	if s.failure != "" {
+		return Action{}, ctrl.Fail(CauseNotReady, "The softphone could not start: "+s.failure)
+	}
 	if !s.ready {
 		return Action{}, ctrl.Fail(CauseNotReady, "The softphone has not connected to Amazon Connect yet.")
 	}

@@ -33,13 +33,14 @@ type crmBridge struct {
 	funcs     funcs
 	listeners *listeners
 	inbox     *inbox
+	recorder  *core.Recorder
 	stop      chan struct{}
 	closeOnce sync.Once
 }
 
 // newCRM reads the options of load({role: "crm", ...}) and returns the bridge's JavaScript object.
 func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
-	b := &crmBridge{rt: rt, stop: make(chan struct{})}
+	b := &crmBridge{rt: rt, stop: make(chan struct{}), recorder: core.NewRecorder(core.RecorderSize)}
 	win, err := optWindow(rt, opts, "window")
 	if err != nil {
 		return safejs.Value{}, err
@@ -78,6 +79,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 
 // post sends one envelope to the softphone, naming its exact origin.
 func (b *crmBridge) post(envelope []byte) {
+	b.recorder.Envelope(now(), "out", envelope)
 	if b.debug {
 		b.rt.debug("ctibridge crm →", envelope)
 	}
@@ -109,14 +111,20 @@ func (b *crmBridge) receive(event safejs.Value) {
 	if b.debug {
 		b.rt.debug("ctibridge crm ←", data)
 	}
-	for _, d := range b.core.Receive(data, m.origin) {
+	b.recorder.Envelope(now(), "in", data)
+	deliveries := b.core.Receive(data, m.origin)
+	b.recorder.CallBar(now(), b.core.CallBar())
+	for _, d := range deliveries {
 		b.deliver(d)
 	}
 }
 
 func (b *crmBridge) deliver(d core.Delivery) {
-	if d.Name == core.OnDiagnostic && b.debug {
-		b.rt.warn("ctibridge crm diagnostic:", string(d.Payload))
+	if d.Name == core.OnDiagnostic {
+		b.recorder.Diagnostic(now(), d.Payload)
+		if b.debug {
+			b.rt.warn("ctibridge crm diagnostic:", string(d.Payload))
+		}
 	}
 	b.listeners.emit(d.Name, d.Payload)
 }
@@ -149,11 +157,15 @@ func (b *crmBridge) object() (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	methods := map[string]func(safejs.Value, []safejs.Value) any{
-		"on":            b.on,
-		"buttons":       b.buttons,
-		"agentState":    b.agentState,
-		"diagnostics":   b.diagnostics,
-		"close":         b.close,
+		"on":          b.on,
+		"buttons":     b.buttons,
+		"agentState":  b.agentState,
+		"diagnostics": b.diagnostics,
+		"close":       b.close,
+		"flightRecorder": func(safejs.Value, []safejs.Value) any {
+			return b.rt.parseOrNull(b.recorder.Export())
+		},
+		"selfTest":      b.selfTest,
 		"setAgentState": b.request(core.SetAgentStateControl(), agentStateArgs),
 	}
 	for _, ctrl := range core.Controls() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hack-pad/safejs"
 
@@ -134,6 +135,18 @@ func (rt *jsRuntime) newError(err error) safejs.Value {
 // Value.Call is caught and comes back as an error.
 func (rt *jsRuntime) getGuarded(v safejs.Value, name string) (safejs.Value, error) {
 	return rt.reflect.Call("get", v, name)
+}
+
+// now is the wall clock in milliseconds since the epoch, for the flight recorder (core reads no clock).
+func now() int64 { return time.Now().UnixMilli() }
+
+// parseOrNull is parseJSON for a method's return value: null if the JSON cannot be parsed.
+func (rt *jsRuntime) parseOrNull(b []byte) any {
+	v, err := rt.parseJSON(b)
+	if err != nil {
+		return safejs.Null()
+	}
+	return v
 }
 
 // parseJSON turns a JSON string from core into a JavaScript value.

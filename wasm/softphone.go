@@ -34,13 +34,14 @@ type softphoneBridge struct {
 	listeners  *listeners
 	inbox      *inbox
 	diag       core.Counters
+	recorder   *core.Recorder
 	closeOnce  sync.Once
 }
 
 // newSoftphone reads the options of load({role: "softphone", ...}), starts Streams (or attaches to it) and
 // returns the bridge's JavaScript object.
 func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
-	b := &softphoneBridge{rt: rt}
+	b := &softphoneBridge{rt: rt, recorder: core.NewRecorder(core.RecorderSize)}
 	var err error
 	if b.win, err = optWindow(rt, opts, "window"); err != nil {
 		return safejs.Value{}, err
@@ -85,17 +86,20 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	b.listeners = newListeners(rt, b.panicked)
 	b.streams = &streamsAdapter{rt: rt, connect: connect}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
+	if b.inbox, err = listen(b.win, b.receive, b.panicked); err != nil {
+		return safejs.Value{}, err
+	}
 	if initCCP {
 		if err := b.startStreams(opts, ccpURL); err != nil {
+			// load() rejects, but the listener stays for the page's lifetime to tell every CRM Hello why
+			// nothing works (core.Softphone.Fail): a CRM's selfTest then names the cause.
+			b.core.Fail(err.Error())
 			return safejs.Value{}, err
 		}
 	}
 	if err := b.streams.subscribe(b.observe, b.panicked); err != nil {
+		b.inbox.close()
 		return safejs.Value{}, fmt.Errorf("subscribing to Streams: %w", err)
-	}
-	if b.inbox, err = listen(b.win, b.receive, b.panicked); err != nil {
-		b.streams.unsubscribe()
-		return safejs.Value{}, err
 	}
 	return b.object()
 }
@@ -156,6 +160,7 @@ func (b *softphoneBridge) postTargets() []string {
 
 // post sends one envelope to the CRM window.
 func (b *softphoneBridge) post(envelope []byte) {
+	b.recorder.Envelope(now(), "out", envelope)
 	if b.debug {
 		b.rt.debug("ctibridge softphone →", envelope)
 	}
@@ -203,6 +208,7 @@ func (b *softphoneBridge) receive(event safejs.Value) {
 	if b.debug {
 		b.rt.debug("ctibridge softphone ←", data)
 	}
+	b.recorder.Envelope(now(), "in", data)
 	env, err := core.DecodeEnvelope(data)
 	if err != nil {
 		de := err.(*core.DecodeError)
@@ -219,6 +225,7 @@ func (b *softphoneBridge) receive(event safejs.Value) {
 func (b *softphoneBridge) diagnose(d core.Diagnostic) {
 	b.diag.Add(d.Reason)
 	payload := core.EncodeDiagnostic(d)
+	b.recorder.Diagnostic(now(), payload)
 	if b.debug {
 		b.rt.warn("ctibridge softphone diagnostic:", string(payload))
 	}
@@ -240,6 +247,9 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 			return diagnosticsValue(b.rt, &b.diag, b.listeners)
 		},
 		"close": b.close,
+		"flightRecorder": func(safejs.Value, []safejs.Value) any {
+			return b.rt.parseOrNull(b.recorder.Export())
+		},
 	}
 	for name, fn := range methods {
 		f, err := b.funcs.add(fn, b.panicked)

@@ -56,6 +56,17 @@ test("ring, answerCall() through real Streams, connected event matches the vendo
     assert.equal(requests.filter((r) => r.method === "acceptContact").length, 1, "the emulator saw exactly one accept");
     assert.deepEqual(errors, []);
 
+    const report = await page.evaluate(() => ctibridgeCRM.selfTest());
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.deepEqual(report.checks.map((c) => c.name), ["webassembly", "softphone", "streams"]);
+
+    // The flight recorder: envelopes both ways and call bar changes, with no phone number in it.
+    const recording = await page.evaluate(() => ctibridgeCRM.flightRecorder());
+    const kinds = new Set(recording.entries.map((e) => e.kind));
+    assert.ok(kinds.has("in") && kinds.has("out") && kinds.has("buttons"), [...kinds].join());
+    assert.ok(!JSON.stringify(recording).includes("161081111"), "ANI masked");
+    assert.ok(!JSON.stringify(recording).includes("16013261548"), "DNIS masked");
+
     // The demo during the connected call: kept under .tmp, and in web/docs when SCREENSHOTS=update.
     await page.waitForSelector("button.hold:not([hidden])");
     await page.waitForTimeout(300);

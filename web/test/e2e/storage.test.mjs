@@ -56,3 +56,19 @@ test("blocked third-party storage: the softphone's load() rejects at once, namin
     await context.close();
   }
 });
+
+test("the CRM's selfTest names the blocked storage of its softphone", async () => {
+  const { context, page } = await openCRM(true);
+  try {
+    await page.waitForFunction(() => globalThis.ctibridgeCRM, null, { timeout: 15000 });
+    const report = await page.evaluate(() => ctibridgeCRM.selfTest());
+    assert.equal(report.ok, false);
+    const softphone = report.checks.find((c) => c.name === "softphone");
+    assert.equal(softphone.ok, false);
+    assert.match(softphone.detail, /localStorage is blocked/);
+    const err = await page.evaluate(() => ctibridgeCRM.answerCall().then(() => null, (e) => ({ type: e.type, cause: e.cause })));
+    assert.deepEqual(err, { type: "ANSWER_CALL_FAILED", cause: "NOT_READY" });
+  } finally {
+    await context.close();
+  }
+});

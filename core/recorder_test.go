@@ -1,0 +1,43 @@
+package core_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ctibridge/ctibridge/core"
+)
+
+func TestRecorderKeepsTheLastEntriesMasked(t *testing.T) {
+	r := core.NewRecorder(3)
+	for i := 0; i < 5; i++ {
+		r.Envelope(int64(i)*1000, "in", []byte(fmt.Sprintf(`{"n":%d,"ANI":"+161081111"}`, i)))
+	}
+	var got struct {
+		Entries []struct {
+			At   string          `json:"at"`
+			Kind string          `json:"kind"`
+			Data json.RawMessage `json:"data"`
+		} `json:"entries"`
+		Size int `json:"size"`
+	}
+	require.NoError(t, json.Unmarshal(r.Export(), &got))
+	require.Len(t, got.Entries, 3)
+	assert.Equal(t, "1970-01-01T00:00:02.000Z", got.Entries[0].At, "oldest kept first")
+	assert.JSONEq(t, `{"n":4,"ANI":"+*******11"}`, string(got.Entries[2].Data), "phone numbers masked")
+}
+
+func TestRecorderCallBarOnlyOnChange(t *testing.T) {
+	r := core.NewRecorder(10)
+	ringing := []core.Connection{{Type: core.ConnAgent, State: core.ConnConnecting}, {Type: core.ConnInbound, State: core.ConnConnected}}
+	r.CallBar(1, core.Aggregate(ringing))
+	r.CallBar(2, core.Aggregate(ringing))
+	ringing[0].State = core.ConnConnected
+	r.CallBar(3, core.Aggregate(ringing))
+	var got struct{ Size int }
+	require.NoError(t, json.Unmarshal(r.Export(), &got))
+	assert.Equal(t, 2, got.Size)
+}

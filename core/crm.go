@@ -184,6 +184,15 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 	env, err := DecodeEnvelope(data)
 	if err != nil {
 		de, _ := err.(*DecodeError)
+		if de.Reason == ReasonVersion {
+			// The softphone's own window speaks another protocol version: nothing sent to it can be trusted
+			// to work, so every request fails at once, saying why, instead of timing out.
+			c.mu.Lock()
+			c.failure = "the softphone speaks another ctibridge protocol version (" + de.Detail + "); this CRM speaks " +
+				itoa(ProtocolVersion) + ": load the same ctibridge version on both pages"
+			c.failAllLocked(CauseNotReady, c.failure)
+			c.mu.Unlock()
+		}
 		return []Delivery{c.Reject(de.Reason, origin, de.Detail)}
 	}
 	c.mu.Lock()

@@ -367,3 +367,25 @@ func TestSoftphoneThatCouldNotStartTellsTheCRM(t *testing.T) {
 	}
 	assert.Equal(t, "localStorage is blocked in the softphone frame", late.PeerFailure())
 }
+
+func TestPeerOfAnotherVersionGetsAClearError(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	req := p.crm.Begin(answerControl(), nil)
+	p.streams.Hold = true
+	ds := p.crm.Receive([]byte(`{"channel":"Amazon","topic":"Bridge","subtopic":"Hello","epoch":"x","seq":1,"v":2}`), "o")
+	require.Len(t, ds, 1)
+	assert.Contains(t, string(ds[0].Payload), "VERSION_MISMATCH")
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, core.CauseNotReady, res.Err.Cause)
+	assert.Contains(t, res.Err.Code, "protocol version")
+
+	var out coretest.Outbox
+	phone := core.NewSoftphone("e", &coretest.Streams{}, out.Send)
+	out.Take()
+	phone.RefuseVersion("peer speaks protocol version 2")
+	envs := out.Envelopes()
+	require.Len(t, envs, 1)
+	assert.Equal(t, "VERSION_MISMATCH", envs[0].Message.Error.Type)
+}

@@ -72,6 +72,16 @@ func (s *Softphone) failureEnvelope() *Envelope {
 		Error: &WireError{Type: "SOFTPHONE_FAILED", Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
 }
 
+// RefuseVersion answers a CRM that speaks another protocol version (its envelope failed to decode with
+// ReasonVersion): a Hello carrying a VERSION_MISMATCH error, which that CRM can read whatever its version.
+func (s *Softphone) RefuseVersion(detail string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Message: &Message{Source: SourceEvent,
+		Error: &WireError{Type: "VERSION_MISMATCH", Code: "This softphone speaks ctibridge protocol version " + itoa(ProtocolVersion) +
+			"; the CRM's " + detail + ". Load the same ctibridge version on both pages.", Message: "Protocol version mismatch."}}})
+}
+
 // Observe takes one Streams agent snapshot (JSON of connect's agent data "snapshot", as StreamsSnapshot
 // describes) and posts, in order: an AgentStateChange if the agent's state changed, then one
 // InboundCallStateChange per connection whose state changed, in Streams' connection order, each computed on

@@ -213,6 +213,9 @@ func (b *softphoneBridge) receive(event safejs.Value) {
 	if err != nil {
 		de := err.(*core.DecodeError)
 		b.diagnose(core.Diagnostic{Reason: de.Reason, Origin: m.origin, Detail: de.Detail})
+		if de.Reason == core.ReasonVersion {
+			b.core.RefuseVersion(de.Detail)
+		}
 		return
 	}
 	if env.Message != nil && env.Topic != core.TopicBridge {

@@ -47,7 +47,8 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	l := jlexer.Lexer{Data: data}
 	env.UnmarshalEasyJSON(&l)
 	if err := l.Error(); err != nil {
-		return Envelope{}, &DecodeError{Reason: ReasonBadShape, Detail: err.Error()}
+		// jlexer quotes the input around the error: mask it, it may hold a phone number.
+		return Envelope{}, &DecodeError{Reason: ReasonBadShape, Detail: string(MaskPhoneNumbers([]byte(err.Error())))}
 	}
 	if err := env.Validate(); err != nil {
 		return Envelope{}, err

@@ -90,9 +90,11 @@ bridge.on("InboundCallStateChange", (message) => {
   showCustomer(call);
   render();
 });
+let synced = false;
 bridge.on("Snapshot", (message) => {
   const calls = message.calls ?? []; // absent when there is no call
-  log(`resynchronised: ${calls.length} connection(s)`);
+  if (!synced || calls.length) log(synced ? `resynchronised: ${calls.length} connection(s)` : "softphone connected");
+  synced = true;
   if (message.agent) showAgent(message.agent);
   const agentLeg = calls.find((c) => c.ResponseActual.type === "agent");
   showCall(agentLeg ? agentLeg.ResponseActual.status : "idle");

@@ -1,0 +1,230 @@
+// web/ctibridge.d.ts, checked three ways with the TypeScript compiler pinned in web/test/package.json:
+//   - the docs' examples (web/test/types/examples) pass `tsc --noEmit -p`, and are plain JavaScript, so that the
+//     package test can run them in a browser as they are;
+//   - each deliberately wrong use (web/test/types/wrong) fails, with exactly the error codes, lines and message
+//     fragments its `// error TSxxxx: fragment` comments announce, so that it fails for the intended reason;
+//   - every union and interface that says it mirrors a Go file has exactly the names that Go file defines.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const typesDir = path.join(repo, "web/test/types");
+const dts = path.join(repo, "web/ctibridge.d.ts");
+const tsc = require.resolve("typescript/bin/tsc");
+const ts = require("typescript");
+
+let scratch;
+before(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), "ctibridge-types-"));
+});
+after(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Runs tsc --noEmit -p project; returns its exit code and the errors it printed, with continuation lines. */
+async function typeCheck(project) {
+  let code = 0;
+  let out = "";
+  try {
+    ({ stdout: out } = await run(process.execPath, [tsc, "--noEmit", "--pretty", "false", "-p", project], { timeout: 120000 }));
+  } catch (err) {
+    if (typeof err.code !== "number") throw err;
+    code = err.code;
+    out = err.stdout + err.stderr;
+  }
+  const errors = [];
+  for (const line of out.split("\n")) {
+    const m = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
+    if (m) errors.push({ file: path.basename(m[1]), line: Number(m[2]), code: m[4], text: m[5] });
+    else if (line.trim() && errors.length) errors.at(-1).text += `\n${line}`;
+  }
+  return { code, out, errors };
+}
+
+async function tsFiles(dir) {
+  return (await readdir(path.join(typesDir, dir))).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
+}
+
+test("the examples type-check", async () => {
+  const { code, out } = await typeCheck(path.join(typesDir, "tsconfig.json"));
+  assert.equal(code, 0, `tsc failed on the examples:\n${out}`);
+  assert.equal(out.trim(), "");
+});
+
+test("the examples are plain JavaScript, runnable as they are", async () => {
+  const files = await tsFiles("examples");
+  assert.ok(files.length >= 3, `examples: ${files}`);
+  for (const file of files) {
+    const text = await readFile(path.join(typesDir, "examples", file), "utf8");
+    // A module (import/export) is checked as ES module, anything else as a classic script.
+    const ext = /^\s*(import|export)\s/m.test(text) ? ".mjs" : ".cjs";
+    const copy = path.join(scratch, file.replace(/\.ts$/, ext));
+    await writeFile(copy, text);
+    await assert.doesNotReject(run(process.execPath, ["--check", copy]), `${file} is not plain JavaScript`);
+  }
+});
+
+describe("each wrong use fails for its intended reason", async () => {
+  for (const file of await tsFiles("wrong")) {
+    test(file, async () => {
+      const source = path.join(typesDir, "wrong", file);
+      const expected = (await readFile(source, "utf8")).split("\n").flatMap((text, i) => {
+        const m = /\/\/ error (TS\d+)(?:: (.*))?$/.exec(text);
+        return m ? [{ line: i + 1, code: m[1], fragment: m[2] ?? "" }] : [];
+      });
+      assert.ok(expected.length > 0, `${file} announces no error`);
+      const project = path.join(scratch, `${file}.tsconfig.json`);
+      await writeFile(project, JSON.stringify({
+        extends: path.join(typesDir, "tsconfig.json"),
+        files: [dts, source],
+        include: [],
+      }));
+      const { code, out, errors } = await typeCheck(project);
+      assert.notEqual(code, 0, `tsc accepted ${file}`);
+      assert.deepEqual(errors.map(({ file: f, line, code: c }) => ({ file: f, line, code: c })),
+        expected.map(({ line, code: c }) => ({ file, line, code: c })), out);
+      for (const [i, e] of expected.entries()) {
+        assert.ok(errors[i].text.includes(e.fragment), `${file}:${e.line}: expected "${e.fragment}" in:\n${errors[i].text}`);
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The d.ts against the Go code it mirrors.
+
+const go = (file) => readFile(path.join(repo, file), "utf8");
+
+/** The string values of every `Name Type = "value"` constant of the given Go type in src. */
+function goConsts(src, type) {
+  return [...src.matchAll(new RegExp(`^\\s*\\w+\\s+${type}\\s*=\\s*"([^"]*)"`, "gm"))].map((m) => m[1]);
+}
+
+/** The body of one Go function, up to the next top-level func. */
+function goFunc(src, signature) {
+  const start = src.indexOf(signature);
+  assert.ok(start >= 0, `no ${signature}`);
+  const end = src.indexOf("\nfunc ", start + 1);
+  return src.slice(start, end < 0 ? undefined : end);
+}
+
+/** The json names of a Go struct's fields. */
+function goJSONFields(src, struct) {
+  const body = new RegExp(`type ${struct} struct \\{([\\s\\S]*?)\\n\\}`).exec(src);
+  assert.ok(body, `no struct ${struct}`);
+  return [...body[1].matchAll(/json:"([^,"]+)/g)].map((m) => m[1]);
+}
+
+let checker;
+let exportsByName;
+function loadDts() {
+  if (checker) return;
+  const program = ts.createProgram([dts], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, lib: ["lib.es2022.d.ts", "lib.dom.d.ts"], types: [] });
+  checker = program.getTypeChecker();
+  const sf = program.getSourceFile(dts);
+  exportsByName = new Map(checker.getExportsOfModule(checker.getSymbolAtLocation(sf)).map((s) => [s.name, s]));
+}
+
+function dtsType(name) {
+  loadDts();
+  const symbol = exportsByName.get(name);
+  assert.ok(symbol, `ctibridge.d.ts exports no ${name}`);
+  return checker.getDeclaredTypeOfSymbol(symbol);
+}
+
+/** The string (or number) literals of an exported union type alias. */
+function dtsLiterals(name) {
+  const type = dtsType(name);
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.map((t) => {
+    assert.ok(t.isLiteral(), `${name} has a non-literal member ${checker.typeToString(t)}`);
+    return t.value;
+  });
+}
+
+/** The property names of an exported interface or mapped type. */
+function dtsProps(name) {
+  return checker.getPropertiesOfType(dtsType(name)).map((p) => p.name);
+}
+
+const sorted = (list) => [...list].sort();
+
+test("the d.ts mirrors core/buttons.go", async () => {
+  const src = await go("core/buttons.go");
+  const names = [...goFunc(src, "func (b Button) String()").matchAll(/return "([a-zA-Z]+)"/g)].map((m) => m[1]).filter((n) => n !== "unknown");
+  assert.deepEqual(dtsLiterals("ButtonName"), names, "ButtonName, in wire order");
+  assert.deepEqual(dtsProps("ButtonStateItems"), names);
+  assert.deepEqual(sorted(dtsProps("ButtonFlags")), sorted(names));
+  assert.deepEqual(sorted(dtsProps("CallBar")), sorted(names));
+  const states = [...goFunc(src, "func (s ButtonState) String()").matchAll(/return "([A-Za-z]+)"/g)].map((m) => m[1]).filter((n) => n !== "unknown");
+  assert.deepEqual(sorted(dtsLiterals("ButtonState")), sorted(states));
+  assert.deepEqual(sorted(dtsLiterals("ButtonReason")), sorted(goConsts(src, "Reason")));
+});
+
+test("the d.ts mirrors core/diagnostics.go and core/errors.go", async () => {
+  assert.deepEqual(sorted(dtsLiterals("DiagnosticReason")), sorted(goConsts(await go("core/diagnostics.go"), "Reason")));
+  assert.deepEqual(sorted(dtsLiterals("Cause")), sorted(goConsts(await go("core/errors.go"), "Cause")));
+  assert.deepEqual(sorted(dtsProps("Diagnostic")), sorted(goJSONFields(await go("core/diagnostics.go"), "Diagnostic")));
+});
+
+test("the d.ts mirrors core/controls.go: methods, subtopics and error types", async () => {
+  const body = goFunc(await go("core/controls.go"), "func Controls()");
+  const controls = [...body.matchAll(/\{"(\w+)", "(\w+)", \w+, "(\w+)", "[^"]*"\}/g)].map((m) => ({ method: m[1], subtopic: m[2], type: m[3] }));
+  assert.equal(controls.length, 11, "Controls() lists 11 controls");
+  assert.deepEqual(sorted(dtsLiterals("ControlSubtopic")), sorted(controls.map((c) => c.subtopic)));
+  assert.deepEqual(sorted(dtsLiterals("ControlErrorType")), sorted(controls.map((c) => c.type)));
+  const setAgent = goFunc(await go("core/softphone.go"), "func SetAgentStateControl()");
+  const setAgentType = /ErrorType: "(\w+)"/.exec(setAgent)[1];
+  assert.deepEqual(sorted(dtsLiterals("ErrorType")), sorted([...controls.map((c) => c.type), setAgentType]));
+  const helloTypes = [...(await go("core/softphone.go")).matchAll(/WireError\{Type: "(\w+)"/g)].map((m) => m[1]);
+  assert.deepEqual(sorted(dtsLiterals("HelloErrorType")), sorted(helloTypes));
+  // The CRM bridge has one method per control, plus those wasm/crm.go object() adds.
+  const crm = await go("wasm/crm.go");
+  const extra = [...goFunc(crm, "func (b *crmBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((m) => m[1]);
+  assert.deepEqual(sorted(dtsProps("CrmBridge")), sorted(["role", ...extra, ...controls.map((c) => c.method)]));
+  const softphone = await go("wasm/softphone.go");
+  const spMethods = [...goFunc(softphone, "func (b *softphoneBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((m) => m[1]);
+  assert.deepEqual(sorted(dtsProps("SoftphoneBridge")), sorted(["role", ...spMethods]));
+});
+
+test("the d.ts mirrors core/state.go, core/decode.go and core/softphone.go", async () => {
+  const state = await go("core/state.go");
+  assert.deepEqual(sorted(dtsLiterals("ConnectionState")), sorted(goConsts(state, "ConnectionState")));
+  assert.deepEqual(sorted(dtsLiterals("ConnectionType")), sorted(goConsts(state, "ConnectionType")));
+  const decode = await go("core/decode.go");
+  assert.deepEqual(dtsLiterals("ProtocolVersion"), [Number(/const ProtocolVersion = (\d+)/.exec(decode)[1])]);
+  const topics = [/TopicInboundCall\s*=\s*"(\w+)"/.exec(await go("core/wire.go"))[1],
+    ...[...decode.matchAll(/Topic\w+\s*=\s*"(\w+)"/g)].map((m) => m[1])];
+  assert.deepEqual(sorted(dtsLiterals("Topic")), sorted(topics));
+  const agentOf = goFunc(await go("core/softphone.go"), "func AgentStateOf(");
+  assert.deepEqual(sorted(dtsLiterals("AgentStateTypeLabel")), sorted([...agentOf.matchAll(/t = "([^"]+)"/g)].map((m) => m[1])));
+});
+
+test("the d.ts mirrors the JSON fields of core/wire.go", async () => {
+  const wire = await go("core/wire.go");
+  for (const [goStruct, tsType] of [
+    ["CallEvent", "CallEvent"], ["ResponseActual", "ResponseActual"], ["CallVariables", "CallVariables"],
+    ["ResponseFields", "ResponseFields"], ["Participant", "Participant"], ["MediaProperties", "MediaProperties"],
+    ["WireError", "WireError"], ["AgentStateMessage", "AgentState"], ["RequestArgs", "RequestArgs"],
+  ]) {
+    assert.deepEqual(sorted(dtsProps(tsType)), sorted(goJSONFields(wire, goStruct)), `${tsType} vs core/wire.go ${goStruct}`);
+  }
+  // Envelope: routing fields, source, message, args and the extensions.
+  const envelope = goJSONFields(wire, "Envelope");
+  assert.deepEqual(sorted(dtsProps("EnvelopeExtensions")), sorted(envelope.filter((f) => !["channel", "topic", "subtopic", "source", "message", "args"].includes(f))));
+  assert.deepEqual(sorted(dtsProps("RequestEnvelope")), sorted(envelope.filter((f) => f !== "message")));
+  // Message: every field appears in one of the message shapes, and no shape has a field Go lacks.
+  const message = goJSONFields(wire, "Message");
+  const shapes = ["InboundCallStateChangeMessage", "AgentStateChangeMessage", "SnapshotMessage", "ErrorMessage", "AckMessage"];
+  const union = new Set(shapes.flatMap(dtsProps));
+  assert.deepEqual(sorted(union), sorted(message));
+});

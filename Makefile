@@ -26,7 +26,7 @@ WASM_ENV := GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 STREAMS_JS := web/test/node_modules/amazon-connect-streams/release/connect-streams-min.js
 
-.PHONY: build deps test test-native test-wasm test-e2e fuzz generate check-generated lint size demo bench clean
+.PHONY: build deps test test-native test-wasm test-e2e fuzz generate check-generated lint size demo bench dist clean
 
 ## build: web/ctibridge.wasm, web/wasm_exec.js and web/vendor/connect-streams-min.js (git ignores all three)
 build: web/ctibridge.wasm web/wasm_exec.js web/vendor/connect-streams-min.js
@@ -101,6 +101,12 @@ generate:
 
 check-generated: generate
 	@git diff --exit-code -- 'core/*_easyjson.go' || { echo "generated code is stale: run make generate and commit" >&2; exit 1; }
+	node scripts/dist.mjs --classic
+	@git diff --exit-code -- web/ctibridge.classic.js || { echo "web/ctibridge.classic.js is stale: commit it" >&2; exit 1; }
+
+## dist: the npm package in dist/ (ctibridge.js, the classic build, types, ctibridge.wasm, wasm_exec.js, docs)
+dist: build
+	node scripts/dist.mjs
 
 ## demo: build, serve the CRM page, the softphone and the CCP emulator on localhost, print the URL
 demo: build web/test/node_modules/.package-lock.json

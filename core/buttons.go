@@ -308,7 +308,9 @@ func Aggregate(conns []Connection) Decision {
 	for i := range conns {
 		d := Decide(conns, i)
 		for b := Button(0); b < ButtonCount; b++ {
-			if i == 0 || d.States[b] > out.States[b] {
+			// On a tie, a leg's own reason beats "this belongs to another leg", which explains nothing.
+			tieBetterReason := d.States[b] == out.States[b] && (out.Reasons[b] == ReasonAgentLeg || out.Reasons[b] == ReasonPartyLeg)
+			if i == 0 || d.States[b] > out.States[b] || tieBetterReason {
 				out.set(b, d.States[b], d.Reasons[b])
 			}
 		}

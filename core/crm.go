@@ -110,7 +110,7 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 		return r
 	}
 	if c.failure != "" {
-		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, "The softphone could not start: "+c.failure)})
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, c.failure)})
 		return r
 	}
 	if ctrl.Subtopic != SubtopicSetAgentState {
@@ -184,12 +184,13 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 	env, err := DecodeEnvelope(data)
 	if err != nil {
 		de, _ := err.(*DecodeError)
-		if de.Reason == ReasonVersion {
-			// The softphone's own window speaks another protocol version: nothing sent to it can be trusted
-			// to work, so every request fails at once, saying why, instead of timing out.
+		if de.Reason == ReasonVersion && env.Topic == TopicBridge && env.Subtopic == SubtopicHello {
+			// The handshake decides versions: a softphone whose Hello speaks another version cannot serve this
+			// CRM, so every request fails at once, saying why, instead of timing out. Any other envelope of
+			// another version is only refused.
 			c.mu.Lock()
-			c.failure = "the softphone speaks another ctibridge protocol version (" + de.Detail + "); this CRM speaks " +
-				itoa(ProtocolVersion) + ": load the same ctibridge version on both pages"
+			c.failure = "the softphone " + de.Detail + "; this CRM speaks " + itoa(ProtocolVersion) +
+				": load the same ctibridge version on both pages"
 			c.failAllLocked(CauseNotReady, c.failure)
 			c.mu.Unlock()
 		}
@@ -209,13 +210,17 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 	c.trackSequenceLocked(&env, diag)
 
 	switch {
+	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil &&
+		env.Message.Error.Type == "VERSION_MISMATCH" && env.RequestID != c.epoch:
+		// The softphone refused another page's Hello, not this CRM's.
+		diag(ReasonVersion, env.Message.Error.Code)
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil:
 		// The softphone is up but could not start Streams: nothing it is asked can work.
 		if c.failure == "" {
 			diag(ReasonPeerFailed, env.Message.Error.Code)
 		}
 		c.failure = env.Message.Error.Code
-		c.failAllLocked(CauseNotReady, "The softphone could not start: "+c.failure)
+		c.failAllLocked(CauseNotReady, c.failure)
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello:
 		// The softphone (re)started; its epoch was noted above. Ask for its state.
 		c.failure = ""
@@ -342,11 +347,13 @@ func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
 		}
 		c.contact.Connections = append(c.contact.Connections, ev.Connection())
 	}
-	msg := encodeMessage(env.Message)
-	out = append(out, Delivery{OnSnapshot, msg})
-	if c.contact != nil {
-		if agent := c.contact.AgentLeg(); agent != nil {
-			c.completeAnswerLocked("", agent, msg)
+	out = append(out, Delivery{OnSnapshot, encodeMessage(env.Message)})
+	// A pending Answer whose connected event was lost in a reload or a gap ends with the agent leg's call
+	// event from the snapshot, shaped as the InboundCallStateChange message it would have been.
+	for i := range env.Message.Calls {
+		ev := &env.Message.Calls[i]
+		if conn := ev.Connection(); conn.IsAgentLeg() {
+			c.completeAnswerLocked("", &conn, encodeMessage(&Message{Call: ev, Source: SourceEvent}))
 		}
 	}
 	return out

@@ -32,7 +32,7 @@ const (
 const ProtocolVersion = 1
 
 // DecodeEnvelope parses and validates one message: at most MaxEnvelopeBytes, nested at most MaxDepth deep,
-// channel "Amazon" (or the bridge's own topics), a known topic and subtopic, and every field of the right JSON
+// channel "Amazon" (for every topic, the bridge's own included), a known topic and subtopic, and every field of the right JSON
 // type. Unknown fields are ignored. The error is a *DecodeError naming the rule that failed.
 func DecodeEnvelope(data []byte) (Envelope, error) {
 	var env Envelope
@@ -51,6 +51,11 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 		return Envelope{}, &DecodeError{Reason: ReasonBadShape, Detail: string(MaskPhoneNumbers([]byte(err.Error())))}
 	}
 	if err := env.Validate(); err != nil {
+		if de, ok := err.(*DecodeError); ok && de.Reason == ReasonVersion {
+			// The routing fields are returned with the error, so that a role can tell a peer's handshake
+			// (which decides versions) from any other envelope (which is only refused).
+			return Envelope{Channel: env.Channel, Topic: env.Topic, Subtopic: env.Subtopic, Epoch: env.Epoch, Version: env.Version}, err
+		}
 		return Envelope{}, err
 	}
 	return env, nil
@@ -78,7 +83,51 @@ func (e *Envelope) Validate() error {
 	if !known {
 		return &DecodeError{Reason: ReasonUnknownTopic, Detail: "unknown topic " + quote(e.Topic) + " / " + quote(e.Subtopic)}
 	}
+	if e.Message != nil {
+		if c := e.Message.Call; c != nil {
+			if err := c.Validate(); err != nil {
+				return err
+			}
+		}
+		for i := range e.Message.Calls {
+			if err := e.Message.Calls[i].Validate(); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// Validate checks what a CRM relies on in a call event: the ids of the connection and contact, and a
+// connection state and type Streams defines. (ButtonStates are checked while decoding.)
+func (ev *CallEvent) Validate() error {
+	a := &ev.ResponseActual
+	bad := func(what string) error { return &DecodeError{Reason: ReasonBadShape, Detail: "call event: " + what} }
+	switch {
+	case a.ConnectionID == "" || a.ContactID == "":
+		return bad("ResponseActual needs connectionId and contactId")
+	case !knownState(a.Status) || (a.PreviousStatus != "" && !knownState(a.PreviousStatus)):
+		return bad("unknown connection status " + quote(string(a.Status)))
+	case !knownType(a.Type):
+		return bad("unknown connection type " + quote(string(a.Type)))
+	}
+	return nil
+}
+
+func knownState(s ConnectionState) bool {
+	switch s {
+	case ConnInit, ConnConnecting, ConnConnected, ConnHold, ConnDisconnected, ConnSilentMonitor, ConnBarge:
+		return true
+	}
+	return false
+}
+
+func knownType(t ConnectionType) bool {
+	switch t {
+	case ConnAgent, ConnInbound, ConnOutbound, ConnMonitoring:
+		return true
+	}
+	return false
 }
 
 // jsonDepth returns the deepest nesting of objects and arrays in data, without parsing it, and whether data

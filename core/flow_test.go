@@ -269,7 +269,9 @@ func TestStaleEventNeverOverwritesNewerState(t *testing.T) {
 	late := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
 	require.NoError(t, late.Observe(ringing()))
 	for _, b := range out.Take() {
-		p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
+		if env, _ := core.DecodeEnvelope(b); env.Subtopic == core.SubtopicInboundCallStateChange {
+			p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
+		}
 	}
 	assert.Empty(t, p.take(core.OnCallStateChange), "stale events reach no callback")
 	assert.Equal(t, core.Enable, p.crm.CallBar().States[core.Hold], "still connected")
@@ -375,6 +377,7 @@ func TestPeerOfAnotherVersionGetsAClearError(t *testing.T) {
 	p.streams.Hold = true
 	ds := p.crm.Receive([]byte(`{"channel":"Amazon","topic":"Bridge","subtopic":"Hello","epoch":"x","seq":1,"v":2}`), "o")
 	require.Len(t, ds, 1)
+	assert.NotEmpty(t, p.crm.PeerFailure(), "a Hello of another version decides")
 	assert.Contains(t, string(ds[0].Payload), "VERSION_MISMATCH")
 	res := wait(t, req)
 	require.NotNil(t, res.Err)
@@ -384,8 +387,41 @@ func TestPeerOfAnotherVersionGetsAClearError(t *testing.T) {
 	var out coretest.Outbox
 	phone := core.NewSoftphone("e", &coretest.Streams{}, out.Send)
 	out.Take()
-	phone.RefuseVersion("peer speaks protocol version 2")
+	phone.RefuseVersion(core.Envelope{Channel: "Amazon", Topic: "Hold", Subtopic: "x", Version: 2})
+	assert.Empty(t, out.Take(), "only a Hello is answered")
+	phone.RefuseVersion(core.Envelope{Channel: "Amazon", Topic: "Bridge", Subtopic: "Hello", Epoch: "crm-9", Version: 2})
 	envs := out.Envelopes()
 	require.Len(t, envs, 1)
 	assert.Equal(t, "VERSION_MISMATCH", envs[0].Message.Error.Type)
+	assert.Equal(t, "crm-9", envs[0].RequestID, "names the refused CRM")
+
+	// That refusal, seen by another CRM (this one), is only a diagnostic.
+	other := core.NewCRM("myapp", "crm-1", func([]byte) {})
+	ds = other.Receive(core.Encode(&envs[0]), "o")
+	require.Len(t, ds, 1)
+	assert.Contains(t, string(ds[0].Payload), "VERSION_MISMATCH")
+	assert.Empty(t, other.PeerFailure())
+}
+
+func TestEnvelopesOfAnotherVersionAreOnlyRefused(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	ds := p.crm.Receive([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Explode","v":99}`), "o")
+	require.Len(t, ds, 1)
+	assert.Empty(t, p.crm.PeerFailure())
+	p.phone.HandleRequest(core.Envelope{}) // nothing
+	req := p.crm.Begin(answerControl(), nil)
+	p.pump()
+	p.observe(connected())
+	assert.Nil(t, wait(t, req).Err)
+}
+
+func TestCallEventsMustNameTheirConnection(t *testing.T) {
+	for _, call := range []string{`{}`, `{"ResponseActual":{"connectionId":"a","contactId":"c","status":"nope","type":"agent"}}`,
+		`{"ResponseActual":{"connectionId":"a","contactId":"c","status":"connected","type":"robot"}}`} {
+		_, err := core.DecodeEnvelope([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"InboundCallStateChange","message":{"call":` + call + `}}`))
+		var de *core.DecodeError
+		require.ErrorAs(t, err, &de, call)
+		assert.Equal(t, core.ReasonBadShape, de.Reason)
+	}
 }

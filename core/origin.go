@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ var ErrBadOrigin = errors.New("bad origin")
 // file: pages, which any attacker can also produce).
 func ParseOrigin(s string) (string, error) {
 	fail := func(why string) (string, error) {
-		return "", errors.Join(ErrBadOrigin, errors.New("origin "+quote(s)+": "+why))
+		return "", fmt.Errorf("%w: %s: %s", ErrBadOrigin, quote(s), why)
 	}
 	switch {
 	case s == "":
@@ -64,7 +65,7 @@ type Origins []string
 // ParseOrigins checks each origin with ParseOrigin; at least one is required.
 func ParseOrigins(list []string) (Origins, error) {
 	if len(list) == 0 {
-		return nil, errors.Join(ErrBadOrigin, errors.New("at least one origin is required"))
+		return nil, fmt.Errorf("%w: at least one origin is required", ErrBadOrigin)
 	}
 	out := make(Origins, 0, len(list))
 	for _, s := range list {

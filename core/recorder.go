@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"strconv"
 	"sync"
 
@@ -33,7 +34,13 @@ func NewRecorder(size int) *Recorder { return &Recorder{size: size} }
 
 // Envelope records an envelope received ("in") or posted ("out") at time at (ms since the epoch).
 func (r *Recorder) Envelope(at int64, direction string, envelope []byte) {
-	r.add(recorded{at: at, kind: direction, data: MaskPhoneNumbers(envelope)})
+	data := MaskPhoneNumbers(envelope)
+	if !json.Valid(data) { // a malformed message is kept as a string, so that the export stays JSON
+		var w jwriter.Writer
+		w.String(string(data))
+		data = w.Buffer.BuildBytes()
+	}
+	r.add(recorded{at: at, kind: direction, data: data})
 }
 
 // Diagnostic records a diagnostic.

@@ -41,3 +41,11 @@ func TestRecorderCallBarOnlyOnChange(t *testing.T) {
 	require.NoError(t, json.Unmarshal(r.Export(), &got))
 	assert.Equal(t, 2, got.Size)
 }
+
+func TestRecorderExportStaysJSONWithMalformedInput(t *testing.T) {
+	r := core.NewRecorder(5)
+	r.Envelope(1, "in", []byte(`{oops +161081111`))
+	var got struct{ Entries []struct{ Data string } }
+	require.NoError(t, json.Unmarshal(r.Export(), &got))
+	assert.Equal(t, `{oops +*******11`, got.Entries[0].Data)
+}

@@ -72,14 +72,20 @@ func (s *Softphone) failureEnvelope() *Envelope {
 		Error: &WireError{Type: "SOFTPHONE_FAILED", Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
 }
 
-// RefuseVersion answers a CRM that speaks another protocol version (its envelope failed to decode with
-// ReasonVersion): a Hello carrying a VERSION_MISMATCH error, which that CRM can read whatever its version.
-func (s *Softphone) RefuseVersion(detail string) {
+// RefuseVersion answers the Hello of a CRM that speaks another protocol version (the envelope failed to decode
+// with ReasonVersion and is returned with the error): a Hello carrying a VERSION_MISMATCH error that names that
+// CRM's epoch, which the CRM can read whatever its version. Other envelopes of another version are only refused.
+func (s *Softphone) RefuseVersion(hello Envelope) {
+	if hello.Topic != TopicBridge || hello.Subtopic != SubtopicHello {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Message: &Message{Source: SourceEvent,
-		Error: &WireError{Type: "VERSION_MISMATCH", Code: "This softphone speaks ctibridge protocol version " + itoa(ProtocolVersion) +
-			"; the CRM's " + detail + ". Load the same ctibridge version on both pages.", Message: "Protocol version mismatch."}}})
+	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, RequestID: hello.Epoch,
+		Message: &Message{Source: SourceEvent, Error: &WireError{Type: "VERSION_MISMATCH",
+			Code: "This softphone speaks ctibridge protocol version " + itoa(ProtocolVersion) + ", the CRM version " +
+				itoa(hello.Version) + ": load the same ctibridge version on both pages.",
+			Message: "Protocol version mismatch."}}})
 }
 
 // Observe takes one Streams agent snapshot (JSON of connect's agent data "snapshot", as StreamsSnapshot
@@ -104,11 +110,17 @@ func (s *Softphone) Observe(snapshot []byte) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if agent := snap.Agent(); !s.ready || agent != s.agent {
+	first := !s.ready
+	s.ready = true
+	if agent := snap.Agent(); first || agent != s.agent {
 		s.agent = agent
 		s.postLocked(s.agentEnvelope())
 	}
-	s.ready = true
+	if first {
+		// After the first snapshot's events (which a vendor-page CRM needs), the whole state for a ctibridge
+		// CRM, which may have asked for it before Streams had reported anything.
+		defer func() { s.postLocked(s.snapshotEnvelope(s.contact)) }()
+	}
 	old := s.contact
 	if old != nil && (cur == nil || cur.ID != old.ID) {
 		s.endContactLocked(old)
@@ -218,11 +230,15 @@ func (s *Softphone) HandleRequest(req Envelope) {
 		if req.Subtopic == SubtopicHello || req.Subtopic == SubtopicSnapshot {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			if s.failure != "" {
+			switch {
+			case s.failure != "":
 				s.postLocked(s.failureEnvelope())
-				return
+			case s.ready:
+				s.postLocked(s.snapshotEnvelope(s.contact))
+			default:
+				// Streams has not reported yet: an empty snapshot would tell the CRM there is no call while
+				// there may be one. The first snapshot Observe takes is posted instead.
 			}
-			s.postLocked(s.snapshotEnvelope(s.contact))
 		}
 		return
 	case TopicAgent:

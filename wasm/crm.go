@@ -29,7 +29,7 @@ type crmBridge struct {
 	target    safejs.Value // the softphone's window
 	origin    string       // its exact origin
 	timeout   time.Duration
-	debug     bool
+	debug     debugMode
 	funcs     funcs
 	listeners *listeners
 	inbox     *inbox
@@ -65,7 +65,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.timeout, err = optDuration(rt, opts, "timeoutMs", 10*time.Second); err != nil {
 		return safejs.Value{}, err
 	}
-	if b.debug, err = optBool(rt, opts, "debug"); err != nil {
+	if b.debug, err = optDebug(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
 	b.listeners = newListeners(rt, b.panicked)
@@ -80,9 +80,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 // post sends one envelope to the softphone, naming its exact origin.
 func (b *crmBridge) post(envelope []byte) {
 	b.recorder.Envelope(now(), "out", envelope)
-	if b.debug {
-		b.rt.debug("ctibridge crm →", envelope)
-	}
+	b.rt.debug(b.debug, "ctibridge crm →", envelope)
 	if _, err := b.target.Call("postMessage", string(envelope), b.origin); err != nil {
 		b.rt.warn("ctibridge: posting to the softphone failed:", err.Error())
 	}
@@ -108,9 +106,7 @@ func (b *crmBridge) receive(event safejs.Value) {
 		b.deliver(b.core.Reject(reason, m.origin, detail))
 		return
 	}
-	if b.debug {
-		b.rt.debug("ctibridge crm ←", data)
-	}
+	b.rt.debug(b.debug, "ctibridge crm ←", data)
 	b.recorder.Envelope(now(), "in", data)
 	deliveries := b.core.Receive(data, m.origin)
 	b.recorder.CallBar(now(), b.core.CallBar())
@@ -122,7 +118,7 @@ func (b *crmBridge) receive(event safejs.Value) {
 func (b *crmBridge) deliver(d core.Delivery) {
 	if d.Name == core.OnDiagnostic {
 		b.recorder.Diagnostic(now(), d.Payload)
-		if b.debug {
+		if b.debug != debugOff {
 			b.rt.warn("ctibridge crm diagnostic:", string(d.Payload))
 		}
 	}
@@ -330,7 +326,7 @@ func (b *crmBridge) close(safejs.Value, []safejs.Value) any {
 
 // softphoneWindow reads the softphone option: an iframe element (its contentWindow) or a Window.
 func softphoneWindow(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
-	v, err := opts.Get("softphone")
+	v, err := rt.getGuarded(opts, "softphone")
 	if err != nil {
 		return safejs.Value{}, err
 	}

@@ -22,6 +22,8 @@ type jsRuntime struct {
 	json    safejs.Value // JSON
 	console safejs.Value
 	reflect safejs.Value // Reflect
+
+	objectPrototype safejs.Value // Object.prototype
 }
 
 func lookupRuntime() (*jsRuntime, error) {
@@ -37,6 +39,11 @@ func lookupRuntime() (*jsRuntime, error) {
 		}
 		*dst = v
 	}
+	proto, err := rt.object.Get("prototype")
+	if err != nil {
+		return nil, err
+	}
+	rt.objectPrototype = proto
 	return rt, nil
 }
 

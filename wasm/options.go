@@ -90,9 +90,46 @@ func optStrings(rt *jsRuntime, opts safejs.Value, name string) ([]string, error)
 // newEpoch names one life of this window; it differs on every load.
 func newEpoch() string { return strconv.FormatUint(rand.Uint64(), 36) }
 
-// debug logs an envelope, with phone numbers masked unless the page asked for them (debug: "unmasked").
-func (rt *jsRuntime) debug(prefix string, envelope []byte) {
-	_, _ = rt.console.Call("debug", prefix, string(core.MaskPhoneNumbers(envelope)))
+// debugMode is the debug option: off (false or absent), masked (true) or unmasked ("unmasked").
+type debugMode int
+
+const (
+	debugOff debugMode = iota
+	debugMasked
+	debugUnmasked
+)
+
+// optDebug reads the debug option.
+func optDebug(rt *jsRuntime, opts safejs.Value) (debugMode, error) {
+	v, err := rt.getGuarded(opts, "debug")
+	if err != nil {
+		return debugOff, err
+	}
+	switch v.Type() {
+	case safejs.TypeUndefined, safejs.TypeNull:
+		return debugOff, nil
+	case safejs.TypeBoolean:
+		if on, _ := v.Bool(); on {
+			return debugMasked, nil
+		}
+		return debugOff, nil
+	case safejs.TypeString:
+		if s, _ := v.String(); s == "unmasked" {
+			return debugUnmasked, nil
+		}
+	}
+	return debugOff, errors.New(`option debug must be true, false or "unmasked"`)
+}
+
+// debug logs an envelope if the page turned debug logging on, with phone numbers masked unless it asked for
+// them (debug: "unmasked"). Nothing else in ctibridge logs phone numbers.
+func (rt *jsRuntime) debug(mode debugMode, prefix string, envelope []byte) {
+	switch mode {
+	case debugMasked:
+		_, _ = rt.console.Call("debug", prefix, string(core.MaskPhoneNumbers(envelope)))
+	case debugUnmasked:
+		_, _ = rt.console.Call("debug", prefix, string(envelope))
+	}
 }
 
 // diagnosticsValue returns {counts: {REASON: n}, listeners: n} for bridge.diagnostics().

@@ -41,8 +41,12 @@ func Register() error {
 		// the goroutine JavaScript called, not on one it interleaves with (initCCP may call back synchronously).
 		bridge, err := create(rt, opts)
 		if err != nil {
+			cause := core.CauseInvalidArgument // an option the page got wrong
+			if errors.Is(err, ErrStorageBlocked) || errors.Is(err, errStreamsStart) {
+				cause = core.CauseNotReady // Streams could not start in this frame
+			}
 			p, _ := rt.promise.Call("reject", rt.newError(&core.Error{Type: "LOAD_FAILED", Code: err.Error(),
-				Message: err.Error(), Cause: core.CauseInvalidArgument}))
+				Message: err.Error(), Cause: cause}))
 			return p
 		}
 		p, _ := rt.promise.Call("resolve", bridge)

@@ -17,7 +17,10 @@ import (
 // initCCP needs: the frame is cross-site and the browser blocks third-party storage.
 var ErrStorageBlocked = errors.New("localStorage is blocked in the softphone frame (third-party storage is off for a cross-site iframe), " +
 	"and Amazon Connect Streams' initCCP needs it: serve the softphone page from the CRM's own site (a subdomain of it), " +
-	"or allow third-party storage for the softphone's site; see web/docs/troubleshooting.md")
+	"or allow third-party storage for the softphone's site; see the troubleshooting guide (docs/troubleshooting.md)")
+
+// errStreamsStart wraps any failure of initCCP itself.
+var errStreamsStart = errors.New("Amazon Connect Streams' initCCP failed")
 
 // softphoneBridge is the softphone role: the object load({role: "softphone"}) resolves with.
 type softphoneBridge struct {
@@ -28,7 +31,7 @@ type softphoneBridge struct {
 	crmOrigins core.Origins
 	targets    []string // the origins posts name: the parent's, when the browser tells it, else every allowed one
 	ccpOrigin  string   // Streams' own traffic comes from here and is not ours to judge
-	debug      bool
+	debug      debugMode
 	streams    *streamsAdapter
 	funcs      funcs
 	listeners  *listeners
@@ -57,7 +60,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, fmt.Errorf("crmOrigins: %w", err)
 	}
 	b.targets = b.postTargets()
-	if b.debug, err = optBool(rt, opts, "debug"); err != nil {
+	if b.debug, err = optDebug(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
 	connect, err := streamsGlobal(rt, opts)
@@ -65,7 +68,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	initCCP := true
-	if v, err := opts.Get("initCCP"); err == nil && v.Type() == safejs.TypeBoolean {
+	if v, err := rt.getGuarded(opts, "initCCP"); err == nil && v.Type() == safejs.TypeBoolean {
 		initCCP, _ = v.Bool()
 	}
 	ccpURL, hasCCP, err := optString(rt, opts, "ccpUrl")
@@ -109,7 +112,7 @@ func (b *softphoneBridge) startStreams(opts safejs.Value, ccpURL string) error {
 	if _, err := b.rt.getGuarded(b.win, "localStorage"); err != nil {
 		return ErrStorageBlocked
 	}
-	container, err := opts.Get("container")
+	container, err := b.rt.getGuarded(opts, "container")
 	if err != nil || container.Type() != safejs.TypeObject || container.IsNull() {
 		return errors.New("container is required: the element where initCCP puts the CCP iframe")
 	}
@@ -117,18 +120,18 @@ func (b *softphoneBridge) startStreams(opts safejs.Value, ccpURL string) error {
 	if err != nil {
 		return err
 	}
-	_ = params.Set("ccpUrl", ccpURL)
 	_ = params.Set("loginPopup", false)
-	if extra, err := opts.Get("streams"); err == nil && extra.Type() == safejs.TypeObject {
+	if extra, err := b.rt.getGuarded(opts, "streams"); err == nil && extra.Type() == safejs.TypeObject {
 		if _, err := b.rt.object.Call("assign", params, extra); err != nil {
 			return fmt.Errorf("streams options: %w", err)
 		}
 	}
+	_ = params.Set("ccpUrl", ccpURL) // last: the checked ccpUrl option wins over a streams.ccpUrl
 	if err := b.streams.initCCP(container, params); err != nil {
 		if b.storageError(err) {
 			return ErrStorageBlocked
 		}
-		return fmt.Errorf("Amazon Connect Streams' initCCP failed: %w", err)
+		return fmt.Errorf("%w: %w", errStreamsStart, err)
 	}
 	return nil
 }
@@ -161,9 +164,7 @@ func (b *softphoneBridge) postTargets() []string {
 // post sends one envelope to the CRM window.
 func (b *softphoneBridge) post(envelope []byte) {
 	b.recorder.Envelope(now(), "out", envelope)
-	if b.debug {
-		b.rt.debug("ctibridge softphone →", envelope)
-	}
+	b.rt.debug(b.debug, "ctibridge softphone →", envelope)
 	if b.parent.Equal(b.win) {
 		return // not framed: there is no CRM to tell
 	}
@@ -205,16 +206,14 @@ func (b *softphoneBridge) receive(event safejs.Value) {
 		b.diagnose(core.Diagnostic{Reason: reason, Origin: m.origin, Detail: detail})
 		return
 	}
-	if b.debug {
-		b.rt.debug("ctibridge softphone ←", data)
-	}
+	b.rt.debug(b.debug, "ctibridge softphone ←", data)
 	b.recorder.Envelope(now(), "in", data)
 	env, err := core.DecodeEnvelope(data)
 	if err != nil {
 		de := err.(*core.DecodeError)
 		b.diagnose(core.Diagnostic{Reason: de.Reason, Origin: m.origin, Detail: de.Detail})
 		if de.Reason == core.ReasonVersion {
-			b.core.RefuseVersion(de.Detail)
+			b.core.RefuseVersion(env)
 		}
 		return
 	}
@@ -229,7 +228,7 @@ func (b *softphoneBridge) diagnose(d core.Diagnostic) {
 	b.diag.Add(d.Reason)
 	payload := core.EncodeDiagnostic(d)
 	b.recorder.Diagnostic(now(), payload)
-	if b.debug {
+	if b.debug != debugOff {
 		b.rt.warn("ctibridge softphone diagnostic:", string(payload))
 	}
 	b.listeners.emit(core.OnDiagnostic, payload)

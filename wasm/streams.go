@@ -17,7 +17,7 @@ import (
 const streamsTimeout = 30 * time.Second
 
 // streamsAdapter implements core.StreamsPort on the real amazon-connect-streams global "connect" (or on a
-// fake with the same shape in tests). The methods it uses are listed in web/docs/streams.md.
+// fake with the same shape in tests). The calls it makes are listed in docs/buttonstates.md ("What each control does in Streams").
 type streamsAdapter struct {
 	rt      *jsRuntime
 	connect safejs.Value
@@ -31,7 +31,7 @@ var _ core.StreamsPort = (*streamsAdapter)(nil)
 
 // streamsGlobal returns the connect option, else the global connect of amazon-connect-streams.
 func streamsGlobal(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
-	c, err := opts.Get("connect")
+	c, err := rt.getGuarded(opts, "connect")
 	if err == nil && c.Type() == safejs.TypeObject {
 		return c, nil
 	}

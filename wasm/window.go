@@ -61,15 +61,30 @@ func readEvent(event safejs.Value) (message, error) {
 	return m, err
 }
 
+// typeOf is Value.Type without its panic: syscall/js panics on types it does not know (a BigInt).
+func typeOf(v safejs.Value) (t safejs.Type, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return v.Type(), true
+}
+
 // readData returns a message's data as JSON text: a string as it is, a plain object serialised with
 // JSON.stringify (the contract accepts both). It refuses anything over core.MaxEnvelopeBytes before copying
 // it into Go, and anything else (numbers, null, binary, objects JSON cannot serialise) as not JSON.
 func (rt *jsRuntime) readData(data safejs.Value) ([]byte, core.Reason, string) {
-	switch data.Type() {
-	case safejs.TypeString:
-	case safejs.TypeObject:
-		if data.IsNull() {
-			return nil, core.ReasonNotJSON, "null"
+	t, ok := typeOf(data)
+	switch {
+	case !ok:
+		return nil, core.ReasonNotJSON, "data of a type Go cannot read (a BigInt)"
+	case t == safejs.TypeString:
+	case t == safejs.TypeObject:
+		// Only plain objects are envelopes: not arrays, binary data, Maps, Dates, Errors...
+		proto, err := rt.object.Call("getPrototypeOf", data)
+		if err != nil || !(proto.Equal(rt.objectPrototype) || proto.IsNull()) {
+			return nil, core.ReasonNotJSON, "an object that is not a plain object"
 		}
 		s, err := rt.json.Call("stringify", data)
 		if err != nil || s.Type() != safejs.TypeString {
@@ -77,7 +92,7 @@ func (rt *jsRuntime) readData(data safejs.Value) ([]byte, core.Reason, string) {
 		}
 		data = s
 	default:
-		return nil, core.ReasonNotJSON, "data of type " + data.Type().String()
+		return nil, core.ReasonNotJSON, "data of type " + t.String()
 	}
 	// syscall/js reads properties of objects only: Object(s) wraps the string so that its length can be read
 	// before the string is copied into Go.

@@ -310,10 +310,14 @@ async function mainPhase(browser, { crm, cross, same }, templates) {
     await sleep(100);
   };
 
-  // Round trips.
+  // Round trips. The bridge round trip is answerCall() itself, the cheapest honest request → event: the
+  // softphone role really accepts (on a fake Streams that answers on a microtask, so that Streams costs
+  // nothing) and the promise resolves on the connected event, as a CRM sees it. A bridge posts two envelopes
+  // for it (the agent's new state, then the call event), so raw2 is the floor with the same two messages.
   const rt = {};
+  const rtCombos = topos.flatMap((t) => ["raw", "raw2", "go", "js"].map((m) => [t, m]));
   for (let rep = 0; rep < N.rtReps; rep++) {
-    for (const [topo, mode] of rotate(combos, rep)) {
+    for (const [topo, mode] of rotate(rtCombos, rep)) {
       await attach(topo, mode);
       const us = await page.evaluate(([n, w]) => bench.roundTrips(n, w), [N.rt, N.rtWarm]);
       await detach(topo);
@@ -514,6 +518,7 @@ function table({ sizes, answer, main, memory, startup, chromium, probe, seconds 
   const jsCrm = cpu.crm_js - cpu.crm_js_dispatch;
   const burstx = b.cross_go.ms / b.cross_raw.ms;
   lines.push(`| round trip ≤ 1.10× raw (median, cross-site) | ${f(rt.cross_go.median)} µs vs ${f(rt.cross_raw.median)} µs = ${x(rt.cross_go.median, rt.cross_raw.median)} | ${ok(rtx <= 1.1)} |`);
+  lines.push(`| … against the two-reply floor (raw2) | ${f(rt.cross_go.median)} µs vs ${f(rt.cross_raw2.median)} µs = ${x(rt.cross_go.median, rt.cross_raw2.median)} (JS bridge ${x(rt.cross_js.median, rt.cross_raw2.median)}) | ${ok(rt.cross_go.median <= 1.1 * rt.cross_raw2.median)} |`);
   lines.push(`| round trip p99 ≤ 1.5× raw p99 | ${f(rt.cross_go.p99)} µs vs ${f(rt.cross_raw.p99)} µs = ${x(rt.cross_go.p99, rt.cross_raw.p99)} | ${ok(p99x <= 1.5)} |`);
   lines.push(`| bridge CPU per event ≤ 25 µs (softphone: snapshot in → envelope posted) | ${f(spCpu, 1)} µs | ${ok(spCpu <= 25)} |`);
   lines.push(`| … and ≤ 3× the JS bridge (softphone) | ${x(spCpu, jsSp)} (JS ${f(jsSp, 1)} µs) | ${ok(spCpu <= 3 * jsSp)} |`);
@@ -543,7 +548,7 @@ function table({ sizes, answer, main, memory, startup, chromium, probe, seconds 
     `snapshot → AgentStateChange + InboundCallStateChange posted → the CRM role resolves the promise. ` +
     `${f(rt.cross_raw.n)} trips per row, pooled over ${N.rtReps} interleaved reps.`, "");
   lines.push("| | cross-site median | p90 | p99 | × raw | same-site median | p90 | p99 | × raw |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const [mode, label] of [["raw", "raw postMessage"], ["go", "**ctibridge (Go)**"], ["js", "JS bridge"]]) {
+  for (const [mode, label] of [["raw", "raw postMessage"], ["raw2", "raw, two replies (agent state + sample)"], ["go", "**ctibridge (Go)**"], ["js", "JS bridge"]]) {
     const c = rt[`cross_${mode}`];
     const s = rt[`same_${mode}`];
     lines.push(`| ${label} | ${f(c.median)} | ${f(c.p90)} | ${f(c.p99)} | ${x(c.median, rt.cross_raw.median)} | ${f(s.median)} | ${f(s.p90)} | ${f(s.p99)} | ${x(s.median, rt.same_raw.median)} |`);

@@ -1,6 +1,7 @@
 // The softphone frame of the benchmark (child.html?parent=<CRM origin>[&wasm=<url>]). It hosts one of three
 // softphones at a time, on a fake `connect` (fakeconnect.js):
-//   raw — a "message" listener that posts the prebuilt vendor sample back (the transport floor)
+//   raw — a "message" listener that posts the prebuilt vendor sample back (the transport floor); raw2 posts
+//         an AgentStateChange and then the sample, the two envelopes a bridge posts when a call is answered
 //   go  — ctibridge's softphone role (load({role: "softphone", initCCP: false, connect: fake}))
 //   js  — the hand-written bridge (jsbridge.js)
 // The runner drives it with Playwright (globalThis.bench) between measurements, and the CRM page drives it
@@ -120,10 +121,19 @@ globalThis.bench = {
   /** Starts a softphone of the given mode in the connected state of the captured contact. */
   async attach(mode) {
     if (current) throw new Error(`attach(${mode}): ${current.mode} is attached`);
-    if (mode === "raw") {
-      const listener = (e) => {
-        if (e.origin === parentOrigin && typeof e.data === "string") parent.postMessage(sample, parentOrigin);
-      };
+    if (mode === "raw" || mode === "raw2") {
+      // raw2 answers with what a bridge posts when a call is answered: the agent's state, then the call event.
+      const agent = JSON.stringify({ channel: "Amazon", topic: "Agent", subtopic: "AgentStateChange",
+        message: { source: "event", agent: { label: "Busy", code: "Busy", type: "System" } }, epoch: "raw", seq: 1, v: 1 });
+      const listener = mode === "raw"
+        ? (e) => {
+          if (e.origin === parentOrigin && typeof e.data === "string") parent.postMessage(sample, parentOrigin);
+        }
+        : (e) => {
+          if (e.origin !== parentOrigin || typeof e.data !== "string") return;
+          parent.postMessage(agent, parentOrigin);
+          parent.postMessage(sample, parentOrigin);
+        };
       addEventListener("message", listener);
       current = { mode, listener };
       return;

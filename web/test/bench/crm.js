@@ -63,7 +63,7 @@ globalThis.bench = {
     if (current) throw new Error(`attach: ${current.mode} is attached`);
     const frame = frames.get(name);
     current = { mode, frame };
-    if (mode === "raw") {
+    if (mode === "raw" || mode === "raw2") {
       current.listener = (e) => {
         if (e.origin === frame.origin && e.source === frame.win) onReply?.(e.data);
       };
@@ -86,7 +86,8 @@ globalThis.bench = {
 
   /**
    * n timed round trips after warm warm-up ones, in µs.
-   * raw: post the 79 B request; the frame's listener posts the 1,318 B vendor sample back.
+   * raw: post the 79 B request; the frame's listener posts the 1,318 B vendor sample back (raw2: an
+   * AgentStateChange, then the sample; timed to the second).
    * go/js: the bridge's answerCall(): request → softphone role → (fake) Streams accept → connected snapshot →
    * AgentStateChange + InboundCallStateChange envelopes → CRM role → promise resolved with the event's message.
    * Before each go/js trip (untimed), the frame makes the contact ring again and the CRM sees it.
@@ -96,8 +97,9 @@ globalThis.bench = {
     const out = [];
     for (let i = 0; i < warm + n; i++) {
       let us;
-      if (mode === "raw") {
-        const reply = new Promise((r) => (onReply = r));
+      if (mode === "raw" || mode === "raw2") {
+        let replies = mode === "raw" ? 1 : 2;
+        const reply = new Promise((r) => (onReply = () => --replies === 0 && r()));
         const t0 = performance.now();
         frame.win.postMessage(REQUEST, frame.origin);
         await reply;

@@ -221,6 +221,8 @@ describe("with an Amazon side that keeps the call across reloads", () => {
       assert.equal(hold.cause, "SOFTPHONE_RELOADED", `the hold failed with ${hold.cause}: ${hold.code}`);
       assert.equal(hold.type, "HOLD_CALL_FAILED");
 
+      // Resynchronised = the new softphone's full state has arrived and the call bar shows the call.
+      await page.waitForFunction((t) => globalThis.__timed.some((e) => e.name === "Snapshot" && e.at >= t), reloadedAt, { timeout: 20000 });
       const heldAt = await whenCRM(page, (b) => b.hold.state === "Enable" && b.disconnect.state === "Enable");
       const timed = await page.evaluate(() => globalThis.__timed);
       const peer = timed.find((e) => e.name === "diagnostic" && e.message.reason === "PEER_RELOADED");

@@ -40,10 +40,10 @@ export interface CommonLoadOptions {
    */
   wasmExecUrl?: string | URL;
   /**
-   * Logs every envelope in and out with `console.debug` (phone numbers masked: `+*******11`), and every
-   * diagnostic with `console.warn`. Default false. Must be a boolean. (wasm/crm.go, wasm/softphone.go)
+   * Logs every envelope in and out with `console.debug` and every diagnostic with `console.warn`. `true`
+   * masks phone numbers (`+*******11`); `"unmasked"` shows them. Default false. (wasm/options.go optDebug)
    */
-  debug?: boolean;
+  debug?: boolean | "unmasked";
   /**
    * The window whose `message` events the bridge listens to; for the softphone role, its `parent` is the CRM's
    * window. Default: the global window. Meant for tests. (wasm/options.go optWindow)
@@ -150,8 +150,8 @@ export interface CrmBridge {
   readonly role: "crm";
   /**
    * Answers the ringing call (subtopic `Answer`, error type `ANSWER_CALL_FAILED`). Resolves with the message of
-   * the event in which the agent's connection became `connected` ({@link InboundCallStateChangeMessage}) or,
-   * when that state arrived in a resynchronisation, the {@link SnapshotMessage} that carried it
+   * the event in which the agent's connection became `connected` ({@link InboundCallStateChangeMessage}); when
+   * that state arrived in a resynchronisation, the same message is built from the snapshot's agent leg
    * (core/crm.go applySnapshotLocked). Rejects with cause `CALL_ENDED` if the agent's leg ends first. A second
    * call while one is pending returns the same outcome without a second request.
    */
@@ -240,7 +240,7 @@ export interface SoftphoneBridge {
 }
 
 /** What `answerCall()` resolves with. */
-export type AnswerResult = InboundCallStateChangeMessage | SnapshotMessage;
+export type AnswerResult = InboundCallStateChangeMessage;
 
 /** The party leg a hold, resume or disconnect acts on: `ResponseActual.connectionId` of one of its events. */
 export interface ConnectionTarget {

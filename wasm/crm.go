@@ -176,6 +176,23 @@ func (b *crmBridge) object() (safejs.Value, error) {
 			return safejs.Value{}, err
 		}
 	}
+	// The error type and message of each request method, for the loader: once the bridge is closed its
+	// functions are released, and the loader rejects calls itself, in the same shape.
+	errs := []byte("{")
+	for i, c := range append(core.Controls(), core.SetAgentStateControl()) {
+		if i > 0 {
+			errs = append(errs, ',')
+		}
+		errs = append(errs, strconv.Quote(c.Method)+`:{"type":`+strconv.Quote(c.ErrorType)+`,"message":`+strconv.Quote(c.ErrorMessage)+`}`...)
+	}
+	errs = append(errs, '}')
+	table, err := b.rt.parseJSON(errs)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if err := obj.Set("requestErrors", table); err != nil {
+		return safejs.Value{}, err
+	}
 	return obj, obj.Set("role", "crm")
 }
 

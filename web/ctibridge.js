@@ -17,7 +17,33 @@ let runtime; // Promise of the boot API {create(options)}, shared by every load(
  */
 export async function load(options = {}) {
   const api = await boot(options);
-  return api.create(options);
+  return closable(await api.create(options));
+}
+
+// closable wraps a bridge so that it stays safe to call after close(): Go releases the bridge's functions
+// when it closes, so from then on the wrapper answers itself, as a closed bridge does (request methods reject
+// with their *_FAILED error and cause CLOSED; the others return null).
+function closable(bridge) {
+  let closed = false;
+  const wrapper = { role: bridge.role };
+  for (const name of Object.keys(bridge)) {
+    const fn = bridge[name];
+    if (typeof fn !== "function") continue;
+    const failure = bridge.requestErrors?.[name];
+    wrapper[name] = (...args) => {
+      if (name === "close") {
+        if (!closed) fn(...args);
+        closed = true;
+        return undefined;
+      }
+      if (!closed) return fn(...args);
+      if (!failure) return null;
+      const err = new Error(failure.message);
+      Object.assign(err, { type: failure.type, code: "The bridge is closed.", cause: "CLOSED" });
+      return Promise.reject(err);
+    };
+  }
+  return Object.freeze(wrapper);
 }
 
 function boot({ wasmUrl = new URL("ctibridge.wasm", here), wasmExecUrl = new URL("wasm_exec.js", here) } = {}) {

@@ -228,3 +228,19 @@ test("agent state changes in the emulator reach the CRM with label, code and typ
     await context.close();
   }
 });
+
+test("a closed bridge stays safe to call: requests reject with their error and cause CLOSED", async () => {
+  const { context, page } = await session();
+  try {
+    const r = await page.evaluate(async () => {
+      ctibridgeCRM.close();
+      ctibridgeCRM.close();
+      const hold = await ctibridgeCRM.holdCall().then(() => null, (e) => ({ type: e.type, cause: e.cause, message: e.message }));
+      return { hold, buttons: ctibridgeCRM.buttons() };
+    });
+    assert.deepEqual(r.hold, { type: "HOLD_CALL_FAILED", cause: "CLOSED", message: "Holding call failed." });
+    assert.equal(r.buttons, null);
+  } finally {
+    await context.close();
+  }
+});

@@ -239,7 +239,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 			diag(ReasonBadShape, "InboundCallStateChange without call")
 			return out
 		}
-		out = c.applyCallLocked(&env, env.Message.Call, diag, out)
+		out = append(out, c.applyCallLocked(&env, env.Message.Call, diag)...)
 	default: // a reply to a control or to SetAgentState
 		c.replyLocked(&env, diag)
 	}
@@ -272,7 +272,8 @@ func (c *CRM) trackSequenceLocked(env *Envelope, diag func(Reason, string)) {
 // applyCallLocked folds one call event into the contact: a new contact id starts a new contact, an event older
 // than the state held for its connection is dropped, and the event's ButtonStates are checked against the
 // table for the state it reports.
-func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, string), out []Delivery) []Delivery {
+// It returns the event's own delivery; diagnostics go through diag, which appends to the caller's list.
+func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, string)) []Delivery {
 	conn := ev.Connection()
 	if c.contact == nil || c.contact.ID != ev.ResponseActual.ContactID {
 		c.contact = &Contact{ID: ev.ResponseActual.ContactID, Type: "voice"}
@@ -288,10 +289,10 @@ func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, st
 	held := ct.Connection(conn.ID)
 	if held != nil && conn.Since < held.Since {
 		diag(ReasonStaleEvent, "connection "+conn.ID+" is already "+string(held.State)+" since a later time")
-		return out
+		return nil
 	}
 	if held != nil && *held == conn {
-		return out // a repeat of what is held (for example after a snapshot): nothing changed
+		return nil // a repeat of what is held (for example after a snapshot): nothing changed
 	}
 	subject := len(ct.Connections)
 	if held != nil {
@@ -308,9 +309,8 @@ func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, st
 		diag(ReasonDrift, driftDetail(ev.ButtonStates, want))
 	}
 	msg := encodeMessage(env.Message)
-	out = append(out, Delivery{OnCallStateChange, msg})
 	c.completeAnswerLocked(env.RequestID, &conn, msg)
-	return out
+	return []Delivery{{OnCallStateChange, msg}}
 }
 
 // completeAnswerLocked ends the pending Answer when the agent's leg connects (with the event's message), or

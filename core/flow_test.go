@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -424,4 +425,36 @@ func TestCallEventsMustNameTheirConnection(t *testing.T) {
 		require.ErrorAs(t, err, &de, call)
 		assert.Equal(t, core.ReasonBadShape, de.Reason)
 	}
+}
+
+func TestStaleAndDriftDiagnosticsReachCallbacks(t *testing.T) {
+	p := newPair(t)
+	p.observe(ringing())
+	p.observe(connected())
+	p.take("")
+	var out coretest.Outbox
+	late := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
+	require.NoError(t, late.Observe(ringing()))
+	for _, b := range out.Take() {
+		if env, _ := core.DecodeEnvelope(b); env.Subtopic == core.SubtopicInboundCallStateChange {
+			p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
+		}
+	}
+	var reasons []any
+	for _, d := range p.take(core.OnDiagnostic) {
+		reasons = append(reasons, d["reason"])
+	}
+	assert.Contains(t, reasons, "STALE_EVENT")
+
+	// An event whose ButtonStates disagree with the table: delivered, with a drift diagnostic.
+	sample, err := os.ReadFile("testdata/answer-response.json")
+	require.NoError(t, err)
+	drifted := strings.Replace(string(sample), `"hold": "Hide"`, `"hold": "Enable"`, 1)
+	crm := core.NewCRM("s", "c", func([]byte) {})
+	ds := crm.Receive([]byte(drifted), "o")
+	require.Len(t, ds, 2)
+	assert.Equal(t, core.OnDiagnostic, ds[0].Name)
+	assert.Contains(t, string(ds[0].Payload), "BUTTONSTATES_DRIFT")
+	assert.Contains(t, string(ds[0].Payload), "hold: softphone Enable, table Hide")
+	assert.Equal(t, core.OnCallStateChange, ds[1].Name)
 }

@@ -112,9 +112,10 @@ dist: build
 demo: build web/test/node_modules/.package-lock.json
 	node scripts/demo.mjs
 
-## bench: Go benchmarks of core and the browser harness
+## bench: Go benchmarks of core and the browser harness (the table lands in .tmp/bench/latest.md)
 bench: build deps
 	$(GO) test -run='^$$' -bench=. -benchmem ./core
+	node web/test/bench/bench.mjs
 
 clean:
 	rm -rf $(BIN) $(TMPDIR) web/ctibridge.wasm web/wasm_exec.js web/vendor web/test/node_modules dist

@@ -8,39 +8,38 @@ import (
 	"github.com/mailru/easyjson/jwriter"
 )
 
-// RecorderSize is how many entries a flight recorder keeps by default.
-const RecorderSize = 200
+// RecorderSize is how many entries a flight recorder keeps by default, and RecorderBytes how many bytes of
+// envelopes at most: the recorder is bounded memory, not a log.
+const (
+	RecorderSize  = 200
+	RecorderBytes = 48 << 10
+)
 
-// Recorder is a flight recorder: the last envelopes in and out and the call bar changes, phone numbers masked,
-// kept in memory so that a user can attach them to a support ticket. Its zero value keeps RecorderSize
-// entries; it is safe for concurrent use.
+// Recorder is a flight recorder: the last envelopes in and out and the call bar changes, kept in memory so
+// that a user can attach them to a support ticket. Recording is a copy and nothing more, because it runs on
+// every event; masking phone numbers and formatting happen in Export. It is safe for concurrent use.
 type Recorder struct {
 	mu      sync.Mutex
 	size    int
-	entries []recorded
-	next    int // where the next entry goes once the ring is full
+	entries []recorded // oldest first
+	bytes   int        // total len(data) of the entries
 	lastBar ButtonStates
 	haveBar bool
 }
 
 type recorded struct {
-	at   int64  // ms since the epoch
-	kind string // "in", "out", "buttons", "diagnostic"
-	data []byte // masked JSON
+	at   int64     // ms since the epoch
+	kind string    // "in", "out", "buttons", "diagnostic"
+	data []byte    // the envelope or diagnostic as received or sent (unmasked until Export)
+	bar  *Decision // the call bar, for kind "buttons"
 }
 
-// NewRecorder returns a recorder that keeps the last size entries.
+// NewRecorder returns a recorder that keeps the last size entries (and at most RecorderBytes of them).
 func NewRecorder(size int) *Recorder { return &Recorder{size: size} }
 
 // Envelope records an envelope received ("in") or posted ("out") at time at (ms since the epoch).
 func (r *Recorder) Envelope(at int64, direction string, envelope []byte) {
-	data := MaskPhoneNumbers(envelope)
-	if !json.Valid(data) { // a malformed message is kept as a string, so that the export stays JSON
-		var w jwriter.Writer
-		w.String(string(data))
-		data = w.Buffer.BuildBytes()
-	}
-	r.add(recorded{at: at, kind: direction, data: data})
+	r.add(recorded{at: at, kind: direction, data: append([]byte(nil), envelope...)})
 }
 
 // Diagnostic records a diagnostic.
@@ -55,7 +54,7 @@ func (r *Recorder) CallBar(at int64, d Decision) {
 	r.lastBar, r.haveBar = d.States, true
 	r.mu.Unlock()
 	if changed {
-		r.add(recorded{at: at, kind: "buttons", data: MarshalCallBar(d)})
+		r.add(recorded{at: at, kind: "buttons", bar: &d})
 	}
 }
 
@@ -66,22 +65,26 @@ func (r *Recorder) add(e recorded) {
 	if size <= 0 {
 		size = RecorderSize
 	}
-	if len(r.entries) < size {
-		r.entries = append(r.entries, e)
-		return
+	r.entries = append(r.entries, e)
+	r.bytes += len(e.data)
+	// Forget the oldest entries beyond either bound. Re-slicing from the front is enough: append copies only
+	// the live entries when it next grows the array, so memory stays bounded.
+	for len(r.entries) > size || (r.bytes > RecorderBytes && len(r.entries) > 1) {
+		r.bytes -= len(r.entries[0].data)
+		r.entries[0] = recorded{}
+		r.entries = r.entries[1:]
 	}
-	r.entries[r.next] = e
-	r.next = (r.next + 1) % size
 }
 
-// Export writes the entries, oldest first, as {"entries": [{"at": "<ISO time>", "kind": "in", "data": {...}}]}.
+// Export writes the entries, oldest first, as {"entries": [{"at": "<ISO time>", "kind": "in", "data": {...}}]},
+// with every phone number masked. Data that is not JSON (a malformed message) is written as a string.
 func (r *Recorder) Export() []byte {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var w jwriter.Writer
 	w.RawString(`{"entries":[`)
 	for i := range r.entries {
-		e := r.entries[(r.next+i)%len(r.entries)]
+		e := r.entries[i]
 		if i > 0 {
 			w.RawByte(',')
 		}
@@ -90,7 +93,14 @@ func (r *Recorder) Export() []byte {
 		w.RawString(`,"kind":`)
 		w.String(e.kind)
 		w.RawString(`,"data":`)
-		w.Raw(e.data, nil)
+		switch data := MaskPhoneNumbers(e.data); {
+		case e.bar != nil:
+			w.Raw(MarshalCallBar(*e.bar), nil)
+		case json.Valid(data):
+			w.Raw(data, nil)
+		default:
+			w.String(string(data))
+		}
 		w.RawByte('}')
 	}
 	w.RawString(`],"size":`)

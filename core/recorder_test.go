@@ -3,6 +3,7 @@ package core_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,4 +49,20 @@ func TestRecorderExportStaysJSONWithMalformedInput(t *testing.T) {
 	var got struct{ Entries []struct{ Data string } }
 	require.NoError(t, json.Unmarshal(r.Export(), &got))
 	assert.Equal(t, `{oops +*******11`, got.Entries[0].Data)
+}
+
+func TestRecorderIsBoundedInBytes(t *testing.T) {
+	r := core.NewRecorder(1000)
+	big := []byte(`{"pad":"` + strings.Repeat("x", 4000) + `"}`)
+	for i := 0; i < 100; i++ {
+		r.Envelope(int64(i), "in", big)
+	}
+	var got struct {
+		Entries []struct{ At string }
+		Size    int
+	}
+	require.NoError(t, json.Unmarshal(r.Export(), &got))
+	assert.LessOrEqual(t, got.Size*len(big), core.RecorderBytes)
+	assert.Greater(t, got.Size, 5)
+	assert.Equal(t, core.FormatTimestamp(99), got.Entries[len(got.Entries)-1].At, "the newest kept, last")
 }

@@ -60,6 +60,8 @@ async function start(wasmUrl, wasmExecUrl) {
   if (typeof WebAssembly !== "object") {
     throw loadError("WebAssembly is not available in this browser.");
   }
+  const response = fetch(wasmUrl); // started first, so that the download overlaps loading wasm_exec.js
+  response.catch(() => {}); // a failure is reported by instantiate below
   if (typeof globalThis.Go !== "function") {
     await import(wasmExecUrl); // wasm_exec.js defines globalThis.Go
   }
@@ -69,7 +71,7 @@ async function start(wasmUrl, wasmExecUrl) {
   });
   let instance;
   try {
-    instance = await instantiate(wasmUrl, go.importObject);
+    instance = await instantiate(response, go.importObject);
   } catch (err) {
     delete globalThis.__ctibridgeBoot;
     if (/wasm-unsafe-eval|Content Security Policy|CompileError: .*disallowed/i.test(String(err))) {
@@ -87,8 +89,8 @@ async function start(wasmUrl, wasmExecUrl) {
   return Promise.race([registered, exited]);
 }
 
-async function instantiate(url, imports) {
-  const response = await fetch(url);
+async function instantiate(pending, imports) {
+  const response = await pending;
   if (!response.ok) {
     throw new Error(`HTTP ${response.status}`);
   }

@@ -220,7 +220,8 @@ export class JsSoftphone {
       return; // no agent data yet
     }
     const state = snapshot.state;
-    if (!this.agent || this.agent.name !== state.name || this.agent.type !== state.type) {
+    const first = !this.agent;
+    if (first || this.agent.name !== state.name || this.agent.type !== state.type) {
       this.agent = { name: state.name, type: state.type };
       this.post({ channel: "Amazon", topic: "Agent", subtopic: "AgentStateChange", message: { source: "event", agent: this.agentMessage() } });
     }
@@ -240,6 +241,8 @@ export class JsSoftphone {
     }
     this.contact = cur;
     if (cur) this.diff(old, cur);
+    // After the first snapshot's events, the whole state, for a CRM that asked before Streams reported.
+    if (first) this.post(this.snapshotEnvelope(this.contact));
   }
 
   // One event per connection whose state changed, each on the contact as the CRM knows it after the ones before.
@@ -293,7 +296,7 @@ export class JsSoftphone {
     }
     if (!req || req.channel !== "Amazon" || req.message) return;
     if (req.topic === "Bridge" && req.subtopic === "Hello") {
-      this.post(this.snapshotEnvelope(this.contact));
+      if (this.agent) this.post(this.snapshotEnvelope(this.contact)); // before Streams reports: nothing to say
       return;
     }
     if (req.topic !== "InboundCall" || req.subtopic !== "Answer") return;

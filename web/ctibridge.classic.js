@@ -2,7 +2,7 @@
 // `node scripts/dist.mjs --classic`.
 //
 // ctibridge, classic-script build. <script src=".../ctibridge.classic.js"></script> sets one global,
-// window.ctibridge = { load }, and load() finds ctibridge.wasm and wasm_exec.js next to this script
+// window.ctibridge = { load, selfTest }, and load() finds ctibridge.wasm and wasm_exec.js next to this script
 // (document.currentScript), unless the wasmUrl / wasmExecUrl options say otherwise. Use it or the ES module
 // ctibridge.js on a page, not both.
 (function () {
@@ -30,6 +30,24 @@ let runtime; // Promise of the boot API {create(options)}, shared by every load(
 async function load(options = {}) {
   const api = await boot(options);
   return closable(await api.create(options));
+}
+
+/**
+ * Checks what this page allows before any bridge exists: whether it may compile WebAssembly (a
+ * Content-Security-Policy without 'wasm-unsafe-eval' forbids it). A bridge's own selfTest() checks the rest.
+ * @returns {Promise<{ok: boolean, checks: {name: string, ok: boolean, detail: string}[]}>}
+ */
+async function selfTest() {
+  let check;
+  try {
+    // The smallest valid module: the magic number and version.
+    await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    check = { name: "webassembly", ok: true, detail: "this page may compile WebAssembly" };
+  } catch (err) {
+    check = { name: "webassembly", ok: false, detail: "this page may not compile WebAssembly: add 'wasm-unsafe-eval' " +
+      `to the Content-Security-Policy's script-src (${err.message || err})` };
+  }
+  return { ok: check.ok, checks: [check] };
 }
 
 // closable wraps a bridge so that it stays safe to call after close(): Go releases the bridge's functions
@@ -120,5 +138,5 @@ function loadError(message, cause) {
   return err;
 }
 
-window.ctibridge = { load: load };
+window.ctibridge = { load: load, selfTest: selfTest };
 })();

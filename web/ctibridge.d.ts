@@ -23,6 +23,12 @@ export function load(options: CrmLoadOptions): Promise<CrmBridge>;
 export function load(options: SoftphoneLoadOptions): Promise<SoftphoneBridge>;
 export function load(options: LoadOptions): Promise<CrmBridge | SoftphoneBridge>;
 
+/**
+ * Checks, before any bridge exists, whether this page may compile WebAssembly (a Content-Security-Policy
+ * without 'wasm-unsafe-eval' forbids it). Resolves with one `webassembly` check. (web/ctibridge.js)
+ */
+export function selfTest(): Promise<SelfTestReport>;
+
 /** The options of {@link load}: a discriminated union on `role`. */
 export type LoadOptions = CrmLoadOptions | SoftphoneLoadOptions;
 

@@ -20,6 +20,24 @@ export async function load(options = {}) {
   return closable(await api.create(options));
 }
 
+/**
+ * Checks what this page allows before any bridge exists: whether it may compile WebAssembly (a
+ * Content-Security-Policy without 'wasm-unsafe-eval' forbids it). A bridge's own selfTest() checks the rest.
+ * @returns {Promise<{ok: boolean, checks: {name: string, ok: boolean, detail: string}[]}>}
+ */
+export async function selfTest() {
+  let check;
+  try {
+    // The smallest valid module: the magic number and version.
+    await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    check = { name: "webassembly", ok: true, detail: "this page may compile WebAssembly" };
+  } catch (err) {
+    check = { name: "webassembly", ok: false, detail: "this page may not compile WebAssembly: add 'wasm-unsafe-eval' " +
+      `to the Content-Security-Policy's script-src (${err.message || err})` };
+  }
+  return { ok: check.ok, checks: [check] };
+}
+
 // closable wraps a bridge so that it stays safe to call after close(): Go releases the bridge's functions
 // when it closes, so from then on the wrapper answers itself, as a closed bridge does (request methods reject
 // with their *_FAILED error and cause CLOSED; the others return null).

@@ -56,6 +56,8 @@ test("ring, answerCall() through real Streams, connected event matches the vendo
     assert.equal(requests.filter((r) => r.method === "acceptContact").length, 1, "the emulator saw exactly one accept");
     assert.deepEqual(errors, []);
 
+    const pageCheck = await page.evaluate(async () => (await import("/ctibridge.js")).selfTest());
+    assert.deepEqual(pageCheck, { ok: true, checks: [{ name: "webassembly", ok: true, detail: "this page may compile WebAssembly" }] });
     const report = await page.evaluate(() => ctibridgeCRM.selfTest());
     assert.equal(report.ok, true, JSON.stringify(report));
     assert.deepEqual(report.checks.map((c) => c.name), ["webassembly", "softphone", "streams"]);

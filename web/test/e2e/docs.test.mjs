@@ -334,6 +334,10 @@ describe("the Content-Security-Policy of security.md", () => {
       assert.ok(flat("troubleshooting.md").includes(documented) && flat("security.md").includes(documented));
       assert.deepEqual(errors, [documented]);
       assert.ok(violations.some((v) => v.startsWith(`${deployment.sites.crm.origin} script-src`)), violations.join("\n"));
+      // The module's selfTest() says the same without any bridge.
+      const report = await page.evaluate(async () => (await import("/ctibridge.js")).selfTest());
+      assert.equal(report.ok, false);
+      assert.match(report.checks[0].detail, /wasm-unsafe-eval/);
     } finally {
       await context.close();
       await deployment.close();

@@ -262,8 +262,8 @@ test("the classic build from node_modules answers a call through window.ctibridg
       crm.url(`${PREFIX}/node_modules/ctibridge/wasm_exec.js`), crm.url(`${PREFIX}/node_modules/ctibridge/ctibridge.wasm`),
       softphone.url("/wasm_exec.js"), softphone.url("/ctibridge.wasm"),
     ]));
-    // One namespaced global, holding load only; nothing left behind by the boot.
-    assert.deepEqual(await page.evaluate(() => Object.keys(window.ctibridge)), ["load"]);
+    // One namespaced global, holding the module's exports (load, selfTest); nothing left behind by the boot.
+    assert.deepEqual(await page.evaluate(() => Object.keys(window.ctibridge)), ["load", "selfTest"]);
     assert.equal(await page.evaluate(() => "__ctibridgeBoot" in globalThis), false);
   } finally {
     await page.context().close();

@@ -134,6 +134,7 @@ export interface StreamsInitOptions {
 /** What a page that uses the classic build finds in `window.ctibridge` (ctibridge.classic.js). */
 export interface CtiBridgeGlobal {
   load: typeof load;
+  selfTest: typeof selfTest;
 }
 
 // ---------------------------------------------------------------------------------------------------------

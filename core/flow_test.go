@@ -53,6 +53,18 @@ func (p *pair) pump() {
 	p.t.Fatal("envelopes kept flowing")
 }
 
+// replayLateRinging delivers the ringing call events again, as if they had arrived late.
+func (p *pair) replayLateRinging() {
+	var out coretest.Outbox
+	late := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
+	require.NoError(p.t, late.Observe(ringing()))
+	for _, b := range out.Take() {
+		if env, _ := core.DecodeEnvelope(b); env.Subtopic == core.SubtopicInboundCallStateChange {
+			p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
+		}
+	}
+}
+
 func (p *pair) observe(snapshot []byte) {
 	require.NoError(p.t, p.phone.Observe(snapshot))
 	p.pump()
@@ -266,14 +278,7 @@ func TestStaleEventNeverOverwritesNewerState(t *testing.T) {
 	p.observe(connected())
 	p.take("")
 	// Replay the ringing event of the agent leg (older timestamp) as if it arrived late.
-	var out coretest.Outbox
-	late := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
-	require.NoError(t, late.Observe(ringing()))
-	for _, b := range out.Take() {
-		if env, _ := core.DecodeEnvelope(b); env.Subtopic == core.SubtopicInboundCallStateChange {
-			p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
-		}
-	}
+	p.replayLateRinging()
 	assert.Empty(t, p.take(core.OnCallStateChange), "stale events reach no callback")
 	assert.Equal(t, core.Enable, p.crm.CallBar().States[core.Hold], "still connected")
 	assert.Equal(t, core.Hide, p.crm.CallBar().States[core.Answer])
@@ -432,14 +437,7 @@ func TestStaleAndDriftDiagnosticsReachCallbacks(t *testing.T) {
 	p.observe(ringing())
 	p.observe(connected())
 	p.take("")
-	var out coretest.Outbox
-	late := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
-	require.NoError(t, late.Observe(ringing()))
-	for _, b := range out.Take() {
-		if env, _ := core.DecodeEnvelope(b); env.Subtopic == core.SubtopicInboundCallStateChange {
-			p.deliveries = append(p.deliveries, p.crm.Receive(b, "o")...)
-		}
-	}
+	p.replayLateRinging()
 	var reasons []any
 	for _, d := range p.take(core.OnDiagnostic) {
 		reasons = append(reasons, d["reason"])

@@ -167,14 +167,8 @@ func (b *crmBridge) object() (safejs.Value, error) {
 	for _, ctrl := range core.Controls() {
 		methods[ctrl.Method] = b.request(ctrl, b.argsParser(ctrl))
 	}
-	for name, fn := range methods {
-		f, err := b.funcs.add(fn, b.panicked)
-		if err != nil {
-			return safejs.Value{}, err
-		}
-		if err := obj.Set(name, f); err != nil {
-			return safejs.Value{}, err
-		}
+	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
+		return safejs.Value{}, err
 	}
 	// The error type and message of each request method, for the loader: once the bridge is closed its
 	// functions are released, and the loader rejects calls itself, in the same shape.

@@ -66,6 +66,20 @@ func (f *funcs) add(fn func(this safejs.Value, args []safejs.Value) any, onPanic
 	return g, nil
 }
 
+// install adds each method to obj as a Func that f owns.
+func (f *funcs) install(obj safejs.Value, methods map[string]func(safejs.Value, []safejs.Value) any, onPanic func(any)) error {
+	for name, fn := range methods {
+		g, err := f.add(fn, onPanic)
+		if err != nil {
+			return err
+		}
+		if err := obj.Set(name, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (f *funcs) releaseAll() {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -253,14 +253,8 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 			return b.rt.parseOrNull(b.recorder.Export())
 		},
 	}
-	for name, fn := range methods {
-		f, err := b.funcs.add(fn, b.panicked)
-		if err != nil {
-			return safejs.Value{}, err
-		}
-		if err := obj.Set(name, f); err != nil {
-			return safejs.Value{}, err
-		}
+	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
+		return safejs.Value{}, err
 	}
 	return obj, obj.Set("role", "softphone")
 }

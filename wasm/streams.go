@@ -400,15 +400,20 @@ func findEndpoint(args []safejs.Value, name string) (safejs.Value, bool) {
 	if err != nil {
 		return safejs.Value{}, false
 	}
+	return findByName(list, name)
+}
+
+// findByName returns the element of a JS array whose name property is name.
+func findByName(list safejs.Value, name string) (safejs.Value, bool) {
 	n, _ := list.Length()
 	for i := 0; i < n; i++ {
-		ep, err := list.Index(i)
+		e, err := list.Index(i)
 		if err != nil {
 			continue
 		}
-		if v, err := ep.Get("name"); err == nil {
+		if v, err := e.Get("name"); err == nil {
 			if str, _ := v.String(); str == name {
-				return ep, true
+				return e, true
 			}
 		}
 	}
@@ -433,20 +438,12 @@ func (s *streamsAdapter) setAgentState(name string, cbs *callbackPair) error {
 	if err != nil {
 		return err
 	}
-	n, _ := states.Length()
-	for i := 0; i < n; i++ {
-		st, err := states.Index(i)
-		if err != nil {
-			continue
-		}
-		if v, err := st.Get("name"); err == nil {
-			if str, _ := v.String(); str == name {
-				_, err = agent.Call("setState", st, cbs.value)
-				return err
-			}
-		}
+	st, ok := findByName(states, name)
+	if !ok {
+		return errors.New("no agent state named " + name + " in this routing profile")
 	}
-	return errors.New("no agent state named " + name + " in this routing profile")
+	_, err = agent.Call("setState", st, cbs.value)
+	return err
 }
 
 // broadcastAccepted sends what Contact.prototype.accept sends upstream on success, so that Streams'

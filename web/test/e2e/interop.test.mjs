@@ -5,7 +5,7 @@ import { readFile } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { launch } from "../lib/browser.mjs";
-import { startDeployment } from "../lib/deployment.mjs";
+import { startDeployment, waitForFrame } from "../lib/deployment.mjs";
 
 let browser;
 let deployment;
@@ -26,14 +26,7 @@ test("a CRM that is not part of the project answers a call through the softphone
   try {
     const page = await context.newPage();
     await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
-    const frame = await (async () => {
-      for (let i = 0; i < 200; i++) {
-        const f = page.frames().find((x) => x.url().includes("/emulator/index.html"));
-        if (f) return f;
-        await page.waitForTimeout(50);
-      }
-      throw new Error("no emulator frame");
-    })();
+    const frame = await waitForFrame(page, (x) => x.url().includes("/emulator/index.html"));
     await frame.waitForFunction(() => globalThis.ccpEmulator);
     await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
     await frame.evaluate(() => ccpEmulator.ring({}));

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { launch } from "../lib/browser.mjs";
-import { startDeployment } from "../lib/deployment.mjs";
+import { startDeployment, waitForFrame } from "../lib/deployment.mjs";
 
 let browser;
 let deployment;
@@ -28,14 +28,7 @@ async function openCRM(blockThirdPartyStorage) {
   });
   const started = Date.now();
   await page.goto(deployment.crmUrl);
-  const softphone = await (async () => {
-    for (let i = 0; i < 200; i++) {
-      const f = page.frames().find((x) => x.url().includes("/softphone.html"));
-      if (f) return f;
-      await page.waitForTimeout(50);
-    }
-    throw new Error("no softphone frame");
-  })();
+  const softphone = await waitForFrame(page, (x) => x.url().includes("/softphone.html"));
   return { context, page, softphone, started };
 }
 

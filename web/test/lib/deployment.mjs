@@ -72,7 +72,8 @@ export async function openDemo(context, deployment) {
   return { page, emulator, errors };
 }
 
-async function waitForFrame(page, match) {
+/** Waits until a frame of the page matches, and returns it. */
+export async function waitForFrame(page, match) {
   for (let i = 0; i < 200; i++) {
     const frame = page.frames().find(match);
     if (frame) return frame;

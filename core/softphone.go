@@ -101,7 +101,7 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	}
 	var cur *Contact
 	for i := range snap.Contacts {
-		if t := snap.Contacts[i].Type; t == "voice" || t == "queue_callback" {
+		if t := snap.Contacts[i].Type; (t == "voice" || t == "queue_callback") && snap.Contacts[i].ContactID != "" {
 			c := snap.Contacts[i].Contact()
 			cur = &c
 			break

@@ -103,6 +103,11 @@ func (c *StreamsContact) Contact() Contact {
 	}
 	for i := range c.Connections {
 		sc := &c.Connections[i]
+		if sc.ConnectionID == "" || !knownType(sc.Type) || !knownState(ConnectionState(sc.State.Type)) {
+			// A leg the bridge cannot name or reason about (a Streams version with new states, a broken
+			// snapshot): left out rather than reported as something a CRM would refuse.
+			continue
+		}
 		conn := Connection{
 			ID:    sc.ConnectionID,
 			Type:  sc.Type,

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"unicode/utf8"
+
 	"github.com/mailru/easyjson/jlexer"
 )
 
@@ -38,6 +40,9 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	var env Envelope
 	if len(data) > MaxEnvelopeBytes {
 		return env, &DecodeError{Reason: ReasonTooLarge, Detail: "message exceeds 64 KiB"}
+	}
+	if !utf8.Valid(data) { // JSON is UTF-8 (RFC 8259); invalid bytes would not survive a round trip unchanged
+		return env, &DecodeError{Reason: ReasonBadShape, Detail: "not valid UTF-8"}
 	}
 	if depth, ok := jsonDepth(data); !ok {
 		return env, &DecodeError{Reason: ReasonNotJSON, Detail: "not a JSON object"}

@@ -394,10 +394,18 @@ func (s *Softphone) snapshotEnvelope(contact *Contact) *Envelope {
 
 // postLocked stamps the envelope with this softphone's epoch, next sequence number and protocol version, and
 // posts it. Posting under the lock keeps sequence numbers in posting order.
+//
+// An envelope larger than a CRM accepts (MaxEnvelopeBytes; only absurd Streams data, such as a queue name of
+// kilobytes, could make one) is not posted: the CRM would refuse it anyway, and sees a sequence gap, which
+// makes it ask for a snapshot.
 func (s *Softphone) postLocked(env *Envelope) {
 	s.seq++
 	env.Epoch, env.Seq, env.Version = s.epoch, s.seq, ProtocolVersion
-	s.send(Encode(env))
+	b := Encode(env)
+	if len(b) > MaxEnvelopeBytes {
+		return
+	}
+	s.send(b)
 }
 
 // AgentStateOf describes an agent state as the vendor page's Message Parameters table does: label and code are

@@ -2,23 +2,12 @@
 // real amazon-connect-streams) on a second, the CCP emulator on a third, in headless Chromium.
 import assert from "node:assert/strict";
 import { mkdir, readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launch } from "../lib/browser.mjs";
-import { openDemo, startDeployment, waitForEvent } from "../lib/deployment.mjs";
+import { openDemo, useDeployment, waitForEvent } from "../lib/deployment.mjs";
 
 const repo = (p) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
-let browser;
-let deployment;
-
-before(async () => {
-  browser = await launch();
-  deployment = await startDeployment();
-});
-after(async () => {
-  await browser?.close();
-  await deployment?.close();
-});
+const env = useDeployment();
 
 // The vendor sample's message.call with everything that identifies one call or one moment blanked out.
 function comparable(call) {
@@ -35,9 +24,9 @@ async function sampleCall() {
 }
 
 test("ring, answerCall() through real Streams, connected event matches the vendor sample", async () => {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 820 } });
+  const context = await env.browser.newContext({ viewport: { width: 1300, height: 820 } });
   try {
-    const { page, emulator, errors } = await openDemo(context, deployment);
+    const { page, emulator, errors } = await openDemo(context, env.deployment);
     await emulator.evaluate(() => ccpEmulator.ring({ ani: "+161081111", dnis: "+16013261548", queue: "InboundTest" }));
 
     const ringing = await waitForEvent(page, (e) => e.name === "InboundCallStateChange" &&
@@ -83,9 +72,9 @@ test("ring, answerCall() through real Streams, connected event matches the vendo
 });
 
 test("an accept that Amazon Connect refuses rejects with ANSWER_CALL_FAILED and Amazon's message", async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   try {
-    const { page, emulator } = await openDemo(context, deployment);
+    const { page, emulator } = await openDemo(context, env.deployment);
     await emulator.evaluate(() => ccpEmulator.ring({}));
     await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.event === "connecting");
     const amazon = "AgentNotAvailable: the agent is not available to take this contact";

@@ -2,9 +2,8 @@
 // scripted scenarios of the controls issue, and at every state reached, the rule that ties buttons to controls:
 // a control whose button is not Enable is refused with its *_FAILED error before anything reaches Streams.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launch } from "../lib/browser.mjs";
-import { openDemo, startDeployment, waitForEvent } from "../lib/deployment.mjs";
+import { test } from "node:test";
+import { openDemo, useDeployment, waitForEvent } from "../lib/deployment.mjs";
 
 // The CRM method of each button, with arguments, as core/controls.go lists them.
 const CONTROLS = {
@@ -21,21 +20,11 @@ const CONTROLS = {
   conference: ["conference", "CONFERENCE_FAILED"],
 };
 
-let browser;
-let deployment;
-before(async () => {
-  browser = await launch();
-  // thirdPartyDelay=-1: a consulted party answers only when the test says so.
-  deployment = await startDeployment();
-});
-after(async () => {
-  await browser?.close();
-  await deployment?.close();
-});
+const env = useDeployment();
 
 async function session() {
-  const context = await browser.newContext();
-  const { page, emulator, errors } = await openDemo(context, deployment);
+  const context = await env.browser.newContext();
+  const { page, emulator, errors } = await openDemo(context, env.deployment);
   return { context, page, emulator, errors };
 }
 

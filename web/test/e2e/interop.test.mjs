@@ -2,27 +2,17 @@
 // the project's softphone role, and the project's crm role drives a softphone with no ctibridge code.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { launch } from "../lib/browser.mjs";
-import { startDeployment, waitForFrame } from "../lib/deployment.mjs";
+import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
 
-let browser;
-let deployment;
-before(async () => {
-  browser = await launch();
-  deployment = await startDeployment();
-});
-after(async () => {
-  await browser?.close();
-  await deployment?.close();
-});
+const env = useDeployment();
 
 const sample = async () => JSON.parse(await readFile(fileURLToPath(new URL("../../../core/testdata/answer-response.json", import.meta.url)), "utf8"));
 
 test("a CRM that is not part of the project answers a call through the softphone role", async () => {
-  const { crm, softphone } = deployment.sites;
-  const context = await browser.newContext();
+  const { crm, softphone } = env.deployment.sites;
+  const context = await env.browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
@@ -51,8 +41,8 @@ test("a CRM that is not part of the project answers a call through the softphone
 });
 
 test("the crm role answers through a softphone that is not part of the project", async () => {
-  const { crm, softphone } = deployment.sites;
-  const context = await browser.newContext();
+  const { crm, softphone } = env.deployment.sites;
+  const context = await env.browser.newContext();
   try {
     const page = await context.newPage();
     const vendor = `${softphone.url("/test/fixtures/interop/plain-softphone.html")}?crm=${crm.origin}`;

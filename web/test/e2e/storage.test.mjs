@@ -3,23 +3,13 @@
 // cross-site frames even with the restriction off, as its third-party cookie phase-out does: a softphone must
 // be served from the CRM's own site, as make demo and the other tests do.)
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launch } from "../lib/browser.mjs";
-import { startDeployment, waitForFrame } from "../lib/deployment.mjs";
+import { test } from "node:test";
+import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
 
-let browser;
-let deployment;
-before(async () => {
-  browser = await launch();
-  deployment = await startDeployment({ softphoneHost: "localhost" });
-});
-after(async () => {
-  await browser?.close();
-  await deployment?.close();
-});
+const env = useDeployment({ softphoneHost: "localhost" });
 
 async function openCRM(blockThirdPartyStorage) {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   // What a user's "Block third-party cookies" does (on or off): with it, cross-site frames lose localStorage.
   const cdp = await context.newCDPSession(page);
@@ -27,7 +17,7 @@ async function openCRM(blockThirdPartyStorage) {
     enableThirdPartyCookieRestriction: blockThirdPartyStorage, disableThirdPartyCookieMetadata: false, disableThirdPartyCookieHeuristics: true,
   });
   const started = Date.now();
-  await page.goto(deployment.crmUrl);
+  await page.goto(env.deployment.crmUrl);
   const softphone = await waitForFrame(page, (x) => x.url().includes("/softphone.html"));
   return { context, page, softphone, started };
 }

@@ -4,6 +4,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before } from "node:test";
+import { launch } from "./browser.mjs";
 import { startSites } from "./sites.mjs";
 
 /**
@@ -96,4 +98,21 @@ export async function waitForEvent(page, match, arg = null, timeout = 10000) {
     { timeout },
   );
   return handle.jsonValue();
+}
+
+/**
+ * Registers node:test hooks that launch Chromium and start a deployment (with `options`) before a test file's
+ * tests, and close both after. The returned object's `browser` and `deployment` are set once they run.
+ */
+export function useDeployment(options) {
+  const env = {};
+  before(async () => {
+    env.browser = await launch();
+    env.deployment = await startDeployment(options);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.deployment?.close();
+  });
+  return env;
 }

@@ -10,10 +10,15 @@ type Control struct {
 	ErrorMessage string // e.g. "Answering call failed."
 }
 
+// IsAnswer reports whether c is the Answer control. (Compare the subtopic, not the button: the
+// SetAgentState pseudo-control has no button, and the zero Button is Answer.)
+func (c Control) IsAnswer() bool { return c.Subtopic == "Answer" }
+
 // Controls lists every call control, one per button, in button order. Answer is verbatim from the vendor page;
-// the others follow its pattern.
-func Controls() []Control {
-	return []Control{
+// the others follow its pattern. It is an array, so that looking a control up (on every envelope decoded)
+// allocates nothing.
+func Controls() [ButtonCount]Control {
+	return [ButtonCount]Control{
 		{"answerCall", "Answer", Answer, "ANSWER_CALL_FAILED", "Answering call failed."},
 		{"rejectCall", "Reject", Reject, "REJECT_CALL_FAILED", "Rejecting call failed."},
 		{"disconnectCall", "Disconnect", Disconnect, "DISCONNECT_CALL_FAILED", "Disconnecting call failed."},

@@ -101,7 +101,7 @@ func (c *CRM) helloLocked() {
 func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if ctrl.Button == Answer && ctrl.Subtopic == "Answer" && c.answer != nil {
+	if ctrl.IsAnswer() && c.answer != nil {
 		return c.answer
 	}
 	r := &Request{Control: ctrl, done: make(chan struct{})}
@@ -122,7 +122,7 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	c.nextID++
 	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
 	c.requests[r.ID] = r
-	if ctrl.Button == Answer && ctrl.Subtopic == "Answer" {
+	if ctrl.IsAnswer() {
 		c.answer = r
 	}
 	topic := TopicInboundCall
@@ -189,7 +189,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 			// CRM, so every request fails at once, saying why, instead of timing out. Any other envelope of
 			// another version is only refused.
 			c.mu.Lock()
-			c.failure = "the softphone " + de.Detail + "; this CRM speaks " + itoa(ProtocolVersion) +
+			c.failure = "the softphone " + de.Detail + "; this CRM speaks " + strconv.Itoa(ProtocolVersion) +
 				": load the same ctibridge version on both pages"
 			c.failAllLocked(CauseNotReady, c.failure)
 			c.mu.Unlock()
@@ -380,7 +380,7 @@ func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 		c.settleLocked(r, Result{Err: ErrorFromWire(e)})
 		return
 	}
-	if r.Control.Button == Answer && r.Control.Subtopic == "Answer" {
+	if r.Control.IsAnswer() {
 		return // an Answer ends with the connected event, not with the acknowledgement
 	}
 	c.settleLocked(r, Result{Message: encodeMessage(env.Message)})

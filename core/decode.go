@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/mailru/easyjson/jlexer"
@@ -70,7 +71,7 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 // speaks.
 func (e *Envelope) Validate() error {
 	if e.Version != 0 && e.Version != ProtocolVersion {
-		return &DecodeError{Reason: ReasonVersion, Detail: "peer speaks protocol version " + itoa(e.Version)}
+		return &DecodeError{Reason: ReasonVersion, Detail: "peer speaks protocol version " + strconv.Itoa(e.Version)}
 	}
 	if e.Channel != ChannelAmazon {
 		return &DecodeError{Reason: ReasonUnknownTopic, Detail: "unknown channel " + quote(e.Channel)}
@@ -184,26 +185,4 @@ func quote(s string) string {
 		s = s[:40] + "…"
 	}
 	return `"` + s + `"`
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

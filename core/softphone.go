@@ -1,6 +1,7 @@
 package core
 
 import (
+	"strconv"
 	"sync"
 
 	"github.com/mailru/easyjson/jlexer"
@@ -83,8 +84,8 @@ func (s *Softphone) RefuseVersion(hello Envelope) {
 	defer s.mu.Unlock()
 	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, RequestID: hello.Epoch,
 		Message: &Message{Source: SourceEvent, Error: &WireError{Type: "VERSION_MISMATCH",
-			Code: "This softphone speaks ctibridge protocol version " + itoa(ProtocolVersion) + ", the CRM version " +
-				itoa(hello.Version) + ": load the same ctibridge version on both pages.",
+			Code: "This softphone speaks ctibridge protocol version " + strconv.Itoa(ProtocolVersion) + ", the CRM version " +
+				strconv.Itoa(hello.Version) + ": load the same ctibridge version on both pages.",
 			Message: "Protocol version mismatch."}}})
 }
 
@@ -188,7 +189,10 @@ func (s *Softphone) diffLocked(old, cur *Contact) {
 		s.postCallLocked(w, index[c.ID], previous)
 	}
 	// Legs that vanished from the snapshot without a disconnected state: report them disconnected.
-	for _, p := range prevInOrder(old) {
+	if old == nil {
+		return
+	}
+	for _, p := range old.Connections {
 		if cur.Connection(p.ID) != nil || p.State == ConnDisconnected {
 			continue
 		}
@@ -198,13 +202,6 @@ func (s *Softphone) diffLocked(old, cur *Contact) {
 		w.Connections = append(w.Connections, gone)
 		s.postCallLocked(w, len(w.Connections)-1, p.State)
 	}
-}
-
-func prevInOrder(old *Contact) []Connection {
-	if old == nil {
-		return nil
-	}
-	return old.Connections
 }
 
 // postCallLocked posts the InboundCallStateChange of contact.Connections[subject]. The event that completes an
@@ -266,7 +263,7 @@ func (s *Softphone) HandleRequest(req Envelope) {
 	}
 	if action.Kind == ActSendDigits {
 		s.digitRuns++
-		key += "#" + itoa(s.digitRuns) // never joined: every digit string is sent, in order
+		key += "#" + strconv.Itoa(s.digitRuns) // never joined: every digit string is sent, in order
 	}
 	s.inflight[key] = &flight{control: ctrl, requests: []string{req.RequestID}}
 	if action.Kind == ActAccept && req.RequestID != "" {
@@ -284,7 +281,7 @@ func (s *Softphone) planLocked(ctrl Control, req Envelope) (Action, error) {
 	if !s.ready {
 		return Action{}, ctrl.Fail(CauseNotReady, "The softphone has not connected to Amazon Connect yet.")
 	}
-	if ctrl.Button == Answer && s.agent.Name != AgentPendingBusy {
+	if ctrl.IsAnswer() && s.agent.Name != AgentPendingBusy {
 		return Action{}, ctrl.Fail(CauseNotAllowed, "No incoming call: the agent is "+quote(s.agent.Name)+", not PendingBusy.")
 	}
 	return Plan(ctrl, s.contact, req.Args)
@@ -303,7 +300,7 @@ func (s *Softphone) finish(key string, err error) {
 	for _, id := range f.requests {
 		switch {
 		case err != nil:
-			if f.control.Button == Answer {
+			if f.control.IsAnswer() {
 				for contact, waiting := range s.answers {
 					if waiting == id {
 						delete(s.answers, contact)
@@ -311,7 +308,7 @@ func (s *Softphone) finish(key string, err error) {
 				}
 			}
 			s.replyLocked(f.control, id, f.control.Fail(CauseAmazon, err.Error()))
-		case f.control.Button != Answer && id != "":
+		case !f.control.IsAnswer() && id != "":
 			s.replyLocked(f.control, id, nil)
 		}
 	}

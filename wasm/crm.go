@@ -164,7 +164,8 @@ func (b *crmBridge) object() (safejs.Value, error) {
 		"selfTest":      b.selfTest,
 		"setAgentState": b.request(core.SetAgentStateControl(), agentStateArgs),
 	}
-	for _, ctrl := range core.Controls() {
+	controls := core.Controls()
+	for _, ctrl := range controls {
 		methods[ctrl.Method] = b.request(ctrl, b.argsParser(ctrl))
 	}
 	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
@@ -173,7 +174,7 @@ func (b *crmBridge) object() (safejs.Value, error) {
 	// The error type and message of each request method, for the loader: once the bridge is closed its
 	// functions are released, and the loader rejects calls itself, in the same shape.
 	errs := []byte("{")
-	for i, c := range append(core.Controls(), core.SetAgentStateControl()) {
+	for i, c := range append(controls[:], core.SetAgentStateControl()) {
 		if i > 0 {
 			errs = append(errs, ',')
 		}

@@ -177,19 +177,3 @@ func (rt *jsRuntime) parseJSON(b []byte) (safejs.Value, error) {
 
 // warn writes to the console; it never includes phone numbers (callers pass diagnostics and errors only).
 func (rt *jsRuntime) warn(args ...any) { _, _ = rt.console.Call("warn", args...) }
-
-// optString reads an optional string property; ok is false when the property is absent.
-func optString(rt *jsRuntime, v safejs.Value, name string) (string, bool, error) {
-	p, err := rt.getGuarded(v, name)
-	if err != nil {
-		return "", false, err
-	}
-	if p.IsUndefined() || p.IsNull() {
-		return "", false, nil
-	}
-	if p.Type() != safejs.TypeString {
-		return "", false, fmt.Errorf("option %s must be a string", name)
-	}
-	s, err := p.String()
-	return s, true, err
-}

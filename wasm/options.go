@@ -150,4 +150,18 @@ func diagnosticsValue(rt *jsRuntime, c *core.Counters, l *listeners) any {
 	return obj
 }
 
-var errNoStreams = errors.New("amazon-connect-streams is not loaded: add <script src=\"connect-streams-min.js\"> before load(), or pass it as the connect option")
+// optString reads an optional string property; ok is false when the property is absent.
+func optString(rt *jsRuntime, v safejs.Value, name string) (string, bool, error) {
+	p, err := rt.getGuarded(v, name)
+	if err != nil {
+		return "", false, err
+	}
+	if p.IsUndefined() || p.IsNull() {
+		return "", false, nil
+	}
+	if p.Type() != safejs.TypeString {
+		return "", false, fmt.Errorf("option %s must be a string", name)
+	}
+	s, err := p.String()
+	return s, true, err
+}

@@ -38,6 +38,8 @@ const snapshotKeys = `["state","name","type","contacts","contactId","queue","que
 
 var _ core.StreamsPort = (*streamsAdapter)(nil)
 
+var errNoStreams = errors.New("amazon-connect-streams is not loaded: add <script src=\"connect-streams-min.js\"> before load(), or pass it as the connect option")
+
 // streamsGlobal returns the connect option, else the global connect of amazon-connect-streams.
 func streamsGlobal(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	c, err := rt.getGuarded(opts, "connect")

@@ -31,8 +31,7 @@ type crmBridge struct {
 	timeout   time.Duration
 	debug     debugMode
 	funcs     funcs
-	listeners *listeners
-	inbox     *inbox
+	channel   *channel
 	recorder  *core.Recorder
 	stop      chan struct{}
 	closeOnce sync.Once
@@ -68,9 +67,16 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.debug, err = optDebug(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
-	b.listeners = newListeners(rt, b.panicked)
+	if b.channel, err = newChannel(rt); err != nil {
+		return safejs.Value{}, err
+	}
+	if err := b.channel.peer(b.target, []string{b.origin}); err != nil {
+		return safejs.Value{}, err
+	}
 	b.core = core.NewCRM(source, newEpoch(), b.post)
-	if b.inbox, err = listen(win, b.receive, b.panicked); err != nil {
+	b.channel.serve(b)
+	if err := b.channel.listen(win, b.target); err != nil {
+		b.channel.close()
 		return safejs.Value{}, err
 	}
 	go b.repeatHello()
@@ -81,39 +87,39 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 func (b *crmBridge) post(envelope []byte) {
 	b.recorder.Envelope(now(), "out", envelope)
 	b.rt.debug(b.debug, "ctibridge crm →", envelope)
-	if _, err := b.target.Call("postMessage", string(envelope), b.origin); err != nil {
-		b.rt.warn("ctibridge: posting to the softphone failed:", err.Error())
-	}
+	b.channel.post(envelope)
 }
 
-// receive handles one "message" event: origin, then source window, then the envelope, all before any state
+// message handles one "message" event: origin, then source window, then the envelope, all before any state
 // changes. Rejections reach only "diagnostic" callbacks.
-func (b *crmBridge) receive(event safejs.Value) {
-	m, err := readEvent(event)
-	if err != nil {
-		return
-	}
+func (b *crmBridge) message(m message) {
 	switch {
 	case m.origin != b.origin:
 		b.deliver(b.core.Reject(core.ReasonWrongOrigin, m.origin, "expected "+b.origin))
 		return
-	case !m.source.Equal(b.target):
+	case !m.fromPeer:
 		b.deliver(b.core.Reject(core.ReasonWrongSource, m.origin, "not the softphone's window"))
 		return
 	}
-	data, reason, detail := b.rt.readData(m.data)
-	if reason != "" {
+	if reason, detail := m.kind.rejection(); reason != "" {
 		b.deliver(b.core.Reject(reason, m.origin, detail))
 		return
 	}
-	b.rt.debug(b.debug, "ctibridge crm ←", data)
-	b.recorder.Envelope(now(), "in", data)
-	deliveries := b.core.Receive(data, m.origin)
+	b.rt.debug(b.debug, "ctibridge crm ←", m.data)
+	b.recorder.Envelope(now(), "in", m.data)
+	waiting := b.core.Waiting()
+	deliveries := b.core.Receive(m.data, m.origin)
 	b.recorder.CallBar(now(), b.core.CallBar())
 	for _, d := range deliveries {
 		b.deliver(d)
 	}
+	if waiting {
+		wake() // the envelope may have settled a request, whose goroutine resolves its Promise
+	}
 }
+
+// snapshot is never called: a CRM has no Streams feed.
+func (b *crmBridge) snapshot([]byte, bool) {}
 
 func (b *crmBridge) deliver(d core.Delivery) {
 	if d.Name == core.OnDiagnostic {
@@ -122,7 +128,7 @@ func (b *crmBridge) deliver(d core.Delivery) {
 			b.rt.warn("ctibridge crm diagnostic:", string(d.Payload))
 		}
 	}
-	b.listeners.emit(d.Name, d.Payload)
+	b.channel.emit(d.Name, d.Payload)
 }
 
 // repeatHello repeats the handshake until the softphone answers, the attempts run out, or the bridge closes.
@@ -153,7 +159,6 @@ func (b *crmBridge) object() (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	methods := map[string]func(safejs.Value, []safejs.Value) any{
-		"on":          b.on,
 		"buttons":     b.buttons,
 		"agentState":  b.agentState,
 		"diagnostics": b.diagnostics,
@@ -169,6 +174,13 @@ func (b *crmBridge) object() (safejs.Value, error) {
 		methods[ctrl.Method] = b.request(ctrl, b.argsParser(ctrl))
 	}
 	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
+		return safejs.Value{}, err
+	}
+	on, err := b.channel.on()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if err := obj.Set("on", on); err != nil {
 		return safejs.Value{}, err
 	}
 	// The error type and message of each request method, for the loader: once the bridge is closed its
@@ -277,24 +289,6 @@ func stringArg(args []safejs.Value, what string) (string, error) {
 	return args[0].String()
 }
 
-// on implements bridge.on(name, callback) → unsubscribe().
-func (b *crmBridge) on(_ safejs.Value, args []safejs.Value) any {
-	return onMethod(b.listeners, args, b.rt)
-}
-
-func onMethod(l *listeners, args []safejs.Value, rt *jsRuntime) any {
-	if len(args) < 2 || args[0].Type() != safejs.TypeString || args[1].Type() != safejs.TypeFunction {
-		rt.warn("ctibridge: on(name, callback) needs an event name and a function")
-		return nil
-	}
-	name, _ := args[0].String()
-	unsub, err := l.on(name, args[1])
-	if err != nil {
-		return nil
-	}
-	return unsub
-}
-
 // buttons returns the call bar of the current state with a reason for each button:
 // {answer: {state: "Enable", reason: "AGENT_RINGING"}, ...}.
 func (b *crmBridge) buttons(safejs.Value, []safejs.Value) any {
@@ -321,16 +315,15 @@ func (b *crmBridge) agentState(safejs.Value, []safejs.Value) any {
 
 // diagnostics returns {counts: {REASON: n}, listeners: n}.
 func (b *crmBridge) diagnostics(safejs.Value, []safejs.Value) any {
-	return diagnosticsValue(b.rt, &b.core.Diagnostics, b.listeners)
+	return diagnosticsValue(b.rt, &b.core.Diagnostics, b.channel)
 }
 
 // close stops the bridge: pending requests fail with CLOSED, the listener is removed, every Func released.
 func (b *crmBridge) close(safejs.Value, []safejs.Value) any {
 	b.closeOnce.Do(func() {
 		close(b.stop)
-		b.inbox.close()
+		b.channel.close()
 		b.core.Close()
-		b.listeners.closeAll()
 		b.funcs.releaseAll() // close itself among them: allowed while it runs
 	})
 	return nil

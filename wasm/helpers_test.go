@@ -3,6 +3,9 @@
 package wasm
 
 import (
+	"errors"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,6 +34,9 @@ func newPage(t *testing.T) *page {
 	rt, err := lookupRuntime()
 	require.NoError(t, err)
 	p := &page{t: t, rt: rt}
+	testBoot.once.Do(func() { testBoot.v, testBoot.err = p.bootObject() })
+	require.NoError(t, testBoot.err)
+	require.NoError(t, rt.startFastPath(testBoot.v))
 	loc, err := rt.global.Get("location")
 	require.NoError(t, err)
 	o, err := loc.Get("origin")
@@ -38,6 +44,41 @@ func newPage(t *testing.T) *page {
 	p.origin, err = o.String()
 	require.NoError(t, err)
 	return p
+}
+
+// testBoot is what the loader hands ctibridge.wasm, made once for the test binary: {fastPath(pump)}, the
+// loader's own fastPath (read from web/ctibridge.js, between its markers) bound to this module's exports.
+var testBoot struct {
+	once sync.Once
+	v    safejs.Value
+	err  error
+}
+
+// bootObject finds this module's exports, which wasmbrowsertest's page keeps in a closure: the Go object of
+// wasm_exec.js is `this` of its next _resume, which a timer firing makes.
+func (p *page) bootObject() (safejs.Value, error) {
+	src, err := os.ReadFile("../web/ctibridge.js")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	text := string(src)
+	begin, end := strings.Index(text, "// fast path: begin"), strings.Index(text, "// fast path: end")
+	if begin < 0 || end < begin {
+		return safejs.Value{}, errors.New("web/ctibridge.js has no fast path markers")
+	}
+	p.eval(`const resume = Go.prototype._resume;
+Go.prototype._resume = function () { globalThis.__ctibridgeTestGo = this; Go.prototype._resume = resume; return resume.call(this); };`)
+	time.Sleep(5 * time.Millisecond)
+	exports := p.eval(`const go = globalThis.__ctibridgeTestGo; delete globalThis.__ctibridgeTestGo; return go._inst.exports;`)
+	fn, err := p.rt.global.Get("Function")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	factory, err := fn.New("exports", text[begin:end]+"\nreturn { fastPath: (pump) => fastPath(exports, pump) };")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	return factory.Invoke(exports)
 }
 
 func (p *page) eval(body string) safejs.Value {

@@ -22,6 +22,7 @@ type jsRuntime struct {
 	json    safejs.Value // JSON
 	console safejs.Value
 	reflect safejs.Value // Reflect
+	fast    safejs.Value // the loader's fastPath (fastpath.go), set by Register
 
 	objectPrototype safejs.Value // Object.prototype
 }
@@ -45,6 +46,21 @@ func lookupRuntime() (*jsRuntime, error) {
 	}
 	rt.objectPrototype = proto
 	return rt, nil
+}
+
+// startFastPath asks the loader's boot object for its fastPath, handing it pump: a Func that does nothing,
+// because calling any Func lets Go run the goroutines an export made ready (a request's Promise waiting for
+// its reply) before it returns. pump lives as long as the page (kind (a)).
+func (rt *jsRuntime) startFastPath(boot safejs.Value) error {
+	pump, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { return nil })
+	if err != nil {
+		return err
+	}
+	if rt.fast, err = boot.Call("fastPath", pump); err != nil || rt.fast.Type() != safejs.TypeObject {
+		pump.Release()
+		return errors.New("ctibridge.wasm and ctibridge.js are from different versions: load both from the same release")
+	}
+	return nil
 }
 
 // funcs owns page-lifetime Funcs (kind (a) of house rule 3): the methods of a bridge object, released together

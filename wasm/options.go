@@ -133,7 +133,7 @@ func (rt *jsRuntime) debug(mode debugMode, prefix string, envelope []byte) {
 }
 
 // diagnosticsValue returns {counts: {REASON: n}, listeners: n} for bridge.diagnostics().
-func diagnosticsValue(rt *jsRuntime, c *core.Counters, l *listeners) any {
+func diagnosticsValue(rt *jsRuntime, c *core.Counters, ch *channel) any {
 	obj, err := rt.object.New()
 	if err != nil {
 		return nil
@@ -146,7 +146,7 @@ func diagnosticsValue(rt *jsRuntime, c *core.Counters, l *listeners) any {
 		_ = counts.Set(string(r), n)
 	}
 	_ = obj.Set("counts", counts)
-	_ = obj.Set("listeners", l.count())
+	_ = obj.Set("listeners", ch.count())
 	return obj
 }
 

@@ -27,6 +27,9 @@ func Register() error {
 		return errors.New("ctibridge.wasm must be started by ctibridge.js (load())")
 	}
 	_ = rt.global.Delete(bootKey)
+	if err := rt.startFastPath(boot); err != nil {
+		return err
+	}
 	api, err := rt.object.New()
 	if err != nil {
 		return err

@@ -34,8 +34,7 @@ type softphoneBridge struct {
 	debug      debugMode
 	streams    *streamsAdapter
 	funcs      funcs
-	listeners  *listeners
-	inbox      *inbox
+	channel    *channel
 	diag       core.Counters
 	recorder   *core.Recorder
 	closeOnce  sync.Once
@@ -86,10 +85,17 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	} else if initCCP {
 		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
 	}
-	b.listeners = newListeners(rt, b.panicked)
+	if b.channel, err = newChannel(rt); err != nil {
+		return safejs.Value{}, err
+	}
+	if err := b.channel.peer(b.parent, b.targets); err != nil {
+		return safejs.Value{}, err
+	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
-	if b.inbox, err = listen(b.win, b.receive, b.panicked); err != nil {
+	b.channel.serve(b)
+	if err := b.channel.listen(b.win, b.parent); err != nil {
+		b.channel.close()
 		return safejs.Value{}, err
 	}
 	if initCCP {
@@ -100,8 +106,8 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 			return safejs.Value{}, err
 		}
 	}
-	if err := b.streams.subscribe(b.observe, b.panicked); err != nil {
-		b.inbox.close()
+	if err := b.streams.subscribe(b.channel); err != nil {
+		b.channel.close()
 		return safejs.Value{}, fmt.Errorf("subscribing to Streams: %w", err)
 	}
 	return b.object()
@@ -168,47 +174,43 @@ func (b *softphoneBridge) post(envelope []byte) {
 	if b.parent.Equal(b.win) {
 		return // not framed: there is no CRM to tell
 	}
-	s := string(envelope)
-	for _, origin := range b.targets {
-		if _, err := b.parent.Call("postMessage", s, origin); err != nil {
-			b.rt.warn("ctibridge: posting to the CRM failed:", err.Error())
-		}
-	}
+	b.channel.post(envelope)
 }
 
-// observe hands one Streams snapshot (JSON) to core.
-func (b *softphoneBridge) observe(snapshot []byte) {
-	if err := b.core.Observe(snapshot); err != nil {
+// snapshot hands one Streams snapshot (JSON) to core.
+func (b *softphoneBridge) snapshot(data []byte, ok bool) {
+	if !ok {
+		b.diagnose(core.Diagnostic{Reason: core.ReasonTooLarge, Detail: "Streams snapshot: over 64 KiB"})
+		return
+	}
+	if err := b.core.Observe(data); err != nil {
 		b.diagnose(core.Diagnostic{Reason: core.ReasonBadShape, Detail: "Streams snapshot: " + err.Error()})
 	}
 }
 
-// receive handles one "message" event: only the parent window, from an allowed origin, may send requests.
+// message handles one "message" event: only the parent window, from an allowed origin, may send requests.
 // Streams' own traffic with the CCP iframe arrives on the same window and is left alone.
-func (b *softphoneBridge) receive(event safejs.Value) {
-	m, err := readEvent(event)
-	if err != nil {
-		return
-	}
-	if b.ccpOrigin != "" && m.origin == b.ccpOrigin && !m.source.Equal(b.parent) {
+func (b *softphoneBridge) message(m message) {
+	if b.ccpOrigin != "" && m.origin == b.ccpOrigin && !m.fromPeer {
 		return
 	}
 	switch {
 	case !b.crmOrigins.Match(m.origin):
 		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongOrigin, Origin: m.origin, Detail: "not in crmOrigins"})
 		return
-	case !m.source.Equal(b.parent):
+	case !m.fromPeer:
 		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongSource, Origin: m.origin, Detail: "not the parent window"})
 		return
 	}
-	data, reason, detail := b.rt.readData(m.data)
-	if reason != "" {
+	if reason, detail := m.kind.rejection(); reason != "" {
 		b.diagnose(core.Diagnostic{Reason: reason, Origin: m.origin, Detail: detail})
 		return
 	}
-	b.rt.debug(b.debug, "ctibridge softphone ←", data)
-	b.recorder.Envelope(now(), "in", data)
-	env, err := core.DecodeEnvelope(data)
+	b.rt.debug(b.debug, "ctibridge softphone ←", m.data)
+	b.recorder.Envelope(now(), "in", m.data)
+	// A request starts Streams calls, whose callbacks and timeouts are goroutines and timers: let them run.
+	wake()
+	env, err := core.DecodeEnvelope(m.data)
 	if err != nil {
 		de := err.(*core.DecodeError)
 		b.diagnose(core.Diagnostic{Reason: de.Reason, Origin: m.origin, Detail: de.Detail})
@@ -231,7 +233,7 @@ func (b *softphoneBridge) diagnose(d core.Diagnostic) {
 	if b.debug != debugOff {
 		b.rt.warn("ctibridge softphone diagnostic:", string(payload))
 	}
-	b.listeners.emit(core.OnDiagnostic, payload)
+	b.channel.emit(core.OnDiagnostic, payload)
 }
 
 func (b *softphoneBridge) panicked(p any) {
@@ -244,9 +246,8 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	methods := map[string]func(safejs.Value, []safejs.Value) any{
-		"on": func(_ safejs.Value, args []safejs.Value) any { return onMethod(b.listeners, args, b.rt) },
 		"diagnostics": func(safejs.Value, []safejs.Value) any {
-			return diagnosticsValue(b.rt, &b.diag, b.listeners)
+			return diagnosticsValue(b.rt, &b.diag, b.channel)
 		},
 		"close": b.close,
 		"flightRecorder": func(safejs.Value, []safejs.Value) any {
@@ -256,15 +257,20 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
 		return safejs.Value{}, err
 	}
+	on, err := b.channel.on()
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	if err := obj.Set("on", on); err != nil {
+		return safejs.Value{}, err
+	}
 	return obj, obj.Set("role", "softphone")
 }
 
 // close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running.
 func (b *softphoneBridge) close(safejs.Value, []safejs.Value) any {
 	b.closeOnce.Do(func() {
-		b.inbox.close()
-		b.streams.unsubscribe()
-		b.listeners.closeAll()
+		b.channel.close()
 		b.funcs.releaseAll()
 	})
 	return nil

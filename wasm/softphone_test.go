@@ -63,11 +63,12 @@ func newSoftphoneSetup(t *testing.T) *softphoneSetup {
 	s.fake = p.eval(fakeConnectJS)
 	_, s.win = p.iframe("")
 	listener, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		m, err := readEvent(args[0])
-		if err != nil || m.origin != p.origin || m.data.Type() != safejs.TypeString {
+		origin, _ := mustGet(t, args[0], "origin").String()
+		data := mustGet(t, args[0], "data")
+		if origin != p.origin || data.Type() != safejs.TypeString {
 			return nil
 		}
-		text, _ := m.data.String()
+		text, _ := data.String()
 		env, err := core.DecodeEnvelope([]byte(text))
 		if err != nil {
 			t.Errorf("the softphone posted an invalid envelope: %v", err) // non-fatal: JS callback

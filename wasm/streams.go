@@ -21,12 +21,6 @@ const streamsTimeout = 30 * time.Second
 type streamsAdapter struct {
 	rt      *jsRuntime
 	connect safejs.Value
-
-	mu       sync.Mutex
-	refresh  safejs.Func  // the agent REFRESH subscriber, released by unsubscribe
-	sub      safejs.Value // its EventBus subscription
-	provider safejs.Value // connect.core.getAgentDataProvider(), once Streams has one
-	keys     safejs.Value // snapshotKeys as a JS array, the replacer of JSON.stringify
 }
 
 // snapshotKeys are the only keys of a Streams snapshot that core.StreamsSnapshot reads (at any depth, as
@@ -85,79 +79,24 @@ func (s *streamsAdapter) initCCP(container, params safejs.Value) error {
 	return err
 }
 
-// subscribe calls observe with the JSON of every agent snapshot Streams applies: the EventBus's agent REFRESH
-// fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in
-// Streams' order. If Streams already holds a snapshot (the page initialised it before load), it is observed at once.
-func (s *streamsAdapter) subscribe(observe func([]byte), onPanic func(any)) error {
+// subscribe has ch hand the role the JSON of every agent snapshot Streams applies: the EventBus's agent REFRESH
+// fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in Streams'
+// order. If Streams already holds a snapshot (the page initialised it before load), it is handed over at once.
+// Only snapshotKeys are serialised. The subscription ends with ch.
+func (s *streamsAdapter) subscribe(ch *channel) error {
 	event, err := s.path("AgentEvents", "REFRESH")
 	if err != nil {
 		return err
 	}
-	fn, err := safejs.FuncOf(guard(func(safejs.Value, []safejs.Value) any {
-		if snap, ok := s.snapshot(); ok {
-			observe(snap)
-		}
-		return nil
-	}, onPanic))
+	core, err := s.path("core")
 	if err != nil {
 		return err
 	}
-	bus, err := s.coreCall("getEventBus")
+	keys, err := s.rt.json.Call("parse", snapshotKeys)
 	if err != nil {
-		fn.Release()
 		return err
 	}
-	sub, err := bus.Call("subscribe", event, fn)
-	if err != nil {
-		fn.Release()
-		return err
-	}
-	s.mu.Lock()
-	s.refresh, s.sub = fn, sub
-	s.mu.Unlock()
-	if snap, ok := s.snapshot(); ok {
-		observe(snap)
-	}
-	return nil
-}
-
-// snapshot returns JSON.stringify(connect.core.getAgentDataProvider().getAgentData().snapshot), or false
-// while Streams has no agent data yet.
-func (s *streamsAdapter) snapshot() ([]byte, bool) {
-	if s.provider.Type() != safejs.TypeObject {
-		provider, err := s.coreCall("getAgentDataProvider")
-		if err != nil || provider.Type() != safejs.TypeObject {
-			return nil, false
-		}
-		keys, err := s.rt.json.Call("parse", snapshotKeys)
-		if err != nil {
-			return nil, false
-		}
-		s.provider, s.keys = provider, keys
-	}
-	data, err := s.provider.Call("getAgentData") // throws "No agent data is available yet!" before the first update
-	if err != nil || data.Type() != safejs.TypeObject {
-		return nil, false
-	}
-	snap, err := data.Get("snapshot")
-	if err != nil || snap.Type() != safejs.TypeObject {
-		return nil, false
-	}
-	text, err := s.rt.json.Call("stringify", snap, s.keys)
-	if err != nil {
-		return nil, false
-	}
-	str, err := text.String()
-	return []byte(str), err == nil
-}
-
-func (s *streamsAdapter) unsubscribe() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sub.Type() == safejs.TypeObject {
-		_, _ = s.sub.Call("unsubscribe")
-	}
-	s.refresh.Release()
+	return ch.feed(core, event, keys)
 }
 
 // Do performs one action through Streams' public API. Accept is the exception: contact.accept() reports every

@@ -240,7 +240,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 			return out
 		}
 		c.agent = env.Message.Agent
-		out = append(out, Delivery{OnAgentStateChange, encodeMessage(env.Message)})
+		out = append(out, Delivery{OnAgentStateChange, messageText(&env)})
 	case env.Subtopic == SubtopicInboundCallStateChange:
 		if env.Message.Call == nil {
 			diag(ReasonBadShape, "InboundCallStateChange without call")
@@ -315,7 +315,7 @@ func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, st
 	if want := Buttons(ct.Connections, subject); want != ev.ButtonStates {
 		diag(ReasonDrift, driftDetail(ev.ButtonStates, want))
 	}
-	msg := encodeMessage(env.Message)
+	msg := messageText(env)
 	c.completeAnswerLocked(env.RequestID, &conn, msg)
 	return []Delivery{{OnCallStateChange, msg}}
 }
@@ -354,7 +354,7 @@ func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
 		}
 		c.contact.Connections = append(c.contact.Connections, ev.Connection())
 	}
-	out = append(out, Delivery{OnSnapshot, encodeMessage(env.Message)})
+	out = append(out, Delivery{OnSnapshot, messageText(env)})
 	// A pending Answer whose connected event was lost in a reload or a gap ends with the agent leg's call
 	// event from the snapshot, shaped as the InboundCallStateChange message it would have been.
 	for i := range env.Message.Calls {
@@ -390,7 +390,7 @@ func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 	if r.Control.IsAnswer() {
 		return // an Answer ends with the connected event, not with the acknowledgement
 	}
-	c.settleLocked(r, Result{Message: encodeMessage(env.Message)})
+	c.settleLocked(r, Result{Message: messageText(env)})
 }
 
 // CallBar returns the call bar of the state this CRM holds, with the reason for each button.
@@ -451,6 +451,15 @@ func driftDetail(got, want ButtonStates) string {
 		}
 	}
 	return detail
+}
+
+// messageText returns the message of env as the softphone sent it (callbacks get exactly that), copied out of
+// DecodeEnvelope's input, which the caller may reuse; or encoded, for an envelope this CRM did not decode.
+func messageText(env *Envelope) []byte {
+	if env.rawMessage != nil {
+		return append([]byte(nil), env.rawMessage...)
+	}
+	return encodeMessage(env.Message)
 }
 
 func encodeMessage(m *Message) []byte {

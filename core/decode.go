@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf8"
 
@@ -45,10 +46,14 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	if !utf8.Valid(data) { // JSON is UTF-8 (RFC 8259); invalid bytes would not survive a round trip unchanged
 		return env, &DecodeError{Reason: ReasonBadShape, Detail: "not valid UTF-8"}
 	}
-	if depth, ok := jsonDepth(data); !ok {
+	depth, message, twice, ok := scanEnvelope(data)
+	switch {
+	case !ok:
 		return env, &DecodeError{Reason: ReasonNotJSON, Detail: "not a JSON object"}
-	} else if depth > MaxDepth {
+	case depth > MaxDepth:
 		return env, &DecodeError{Reason: ReasonTooDeep, Detail: "nesting deeper than 8"}
+	case twice:
+		return env, &DecodeError{Reason: ReasonBadShape, Detail: `"message" appears twice`}
 	}
 	l := jlexer.Lexer{Data: data}
 	env.UnmarshalEasyJSON(&l)
@@ -63,6 +68,9 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 			return Envelope{Channel: env.Channel, Topic: env.Topic, Subtopic: env.Subtopic, Epoch: env.Epoch, Version: env.Version}, err
 		}
 		return Envelope{}, err
+	}
+	if env.Message != nil {
+		env.rawMessage = message
 	}
 	return env, nil
 }
@@ -136,48 +144,96 @@ func knownType(t ConnectionType) bool {
 	return false
 }
 
-// jsonDepth returns the deepest nesting of objects and arrays in data, without parsing it, and whether data
-// starts (after white space) with '{'. It stops counting past MaxDepth, so that 10,000-deep input costs no
-// more than its length.
-func jsonDepth(data []byte) (int, bool) {
-	depth, deepest, inString, started := 0, 0, false, false
-	for i := 0; i < len(data); i++ {
+// scanEnvelope walks data once, without parsing it: it returns the deepest nesting of objects and arrays,
+// whether data starts (after white space) with '{', and the text of the top-level "message" value, which a CRM
+// hands its callbacks as it came instead of encoding it again (twice is true if "message" appears twice: the
+// decoder would merge the two, JSON.parse keep the last). It stops
+// counting past MaxDepth, so that 10,000-deep input costs no more than its length. String contents are
+// skipped with bytes.IndexByte, which is far faster than a loop over each byte in WebAssembly.
+func scanEnvelope(data []byte) (deepest int, message []byte, twice, ok bool) {
+	i := 0
+	for i < len(data) && isSpace(data[i]) {
+		i++
+	}
+	if i == len(data) || data[i] != '{' {
+		return 0, nil, false, false
+	}
+	depth := 0
+	key := false     // the last string at depth 1 was "message"
+	valueStart := -1 // where the "message" value starts, while it is being walked
+	for ; i < len(data); i++ {
 		c := data[i]
-		if !started {
-			switch c {
-			case ' ', '\t', '\n', '\r':
-				continue
-			case '{':
-				started = true
-			default:
-				return 0, false
-			}
-		}
-		if inString {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-			}
-			continue
+		if !structural[c] {
+			continue // most bytes outside strings: white space, digits, literals
 		}
 		switch c {
 		case '"':
-			inString = true
+			end := closingQuote(data, i+1)
+			if end < 0 {
+				return deepest, nil, false, true // unterminated: the decoder reports it
+			}
+			key = depth == 1 && string(data[i+1:end]) == "message"
+			i = end
+		case ':':
+			if key && depth == 1 {
+				twice = twice || message != nil
+				valueStart = i + 1
+			}
+			key = false
 		case '{', '[':
 			depth++
 			if depth > deepest {
 				deepest = depth
 				if deepest > MaxDepth {
-					return deepest, true
+					return deepest, nil, false, true
 				}
 			}
 		case '}', ']':
+			if depth == 1 && valueStart >= 0 {
+				message, valueStart = trimSpace(data[valueStart:i]), -1
+			}
 			depth--
+		case ',':
+			if depth == 1 && valueStart >= 0 {
+				message, valueStart = trimSpace(data[valueStart:i]), -1
+			}
 		}
 	}
-	return deepest, started
+	return deepest, message, twice, true
+}
+
+// structural marks the bytes scanEnvelope acts on outside strings.
+var structural = [256]bool{'"': true, ':': true, ',': true, '{': true, '[': true, '}': true, ']': true}
+
+// closingQuote returns the index of the quote that ends the string whose contents start at from, or -1.
+func closingQuote(data []byte, from int) int {
+	for {
+		q := bytes.IndexByte(data[from:], '"')
+		if q < 0 {
+			return -1
+		}
+		at := from + q
+		backslashes := 0
+		for j := at - 1; j >= from && data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return at
+		}
+		from = at + 1
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && isSpace(b[0]) {
+		b = b[1:]
+	}
+	for len(b) > 0 && isSpace(b[len(b)-1]) {
+		b = b[:len(b)-1]
+	}
+	return b
 }
 
 func quote(s string) string {

@@ -10,7 +10,8 @@ import (
 )
 
 // FuzzDecodeEnvelope: any input either fails with a *DecodeError or decodes to an envelope that encodes and
-// decodes again to the same envelope. It never panics. Seeds: the vendor samples and testdata/fuzz.
+// decodes again to the same envelope, and whose message text (what a CRM's callbacks get) is the message it
+// decoded. It never panics. Seeds: the vendor samples and testdata/fuzz.
 func FuzzDecodeEnvelope(f *testing.F) {
 	for _, name := range []string{"testdata/answer-request.json", "testdata/answer-response.json"} {
 		b, err := os.ReadFile(name)
@@ -20,6 +21,8 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","message":{"source":"event","error":{"type":"ANSWER_CALL_FAILED","code":"x","message":"Answering call failed."}}}`))
+	// The message text: nested "message" keys, escaped quotes, white space, a repeated key (refused).
+	f.Add([]byte(`{"channel":"Amazon","message":{"source":"a\\\"message\":{}","error":{"type":"T","code":"c","message":"m"}} , "topic":"InboundCall","subtopic":"Answer","message" :  {"source":"b"}  }`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		env, err := core.DecodeEnvelope(data)
 		if err != nil {
@@ -35,6 +38,17 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		}
 		if string(core.Encode(&again)) != string(core.Encode(&env)) {
 			t.Fatalf("unstable round trip:\n%s\n%s", core.Encode(&env), core.Encode(&again))
+		}
+		if env.Message == nil {
+			return
+		}
+		text := core.MessageText(&env)
+		got, err := core.ReencodeMessage(text)
+		if err != nil {
+			t.Fatalf("message text %q: %v", text, err)
+		}
+		if want := core.EncodeMessage(env.Message); string(got) != string(want) {
+			t.Fatalf("message text %q is\n%s\nbut the message decoded is\n%s", text, got, want)
 		}
 	})
 }

@@ -94,3 +94,24 @@ func TestSampleResponseDecodes(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestMessageTextIsAsSent: a CRM hands its callbacks the message as the softphone sent it, found by the same
+// walk that checks the nesting: the top-level "message", whatever white space, escapes or nested "message" keys
+// surround it. Two top-level "message" keys are refused: which one the page would get is ambiguous.
+func TestMessageTextIsAsSent(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","message":{"source":"event"}}`, `{"source":"event"}`},
+		{"{ \"message\" :\n {\"source\": \"x\\\"}\" }\n, \"channel\":\"Amazon\",\"topic\":\"InboundCall\",\"subtopic\":\"Answer\"}", `{"source": "x\"}" }`},
+		{`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","message":{"error":{"type":"T","code":"c","message":"m"}}}`, `{"error":{"type":"T","code":"c","message":"m"}}`},
+		{`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","source":"\\","message":{"source":"s"}}`, `{"source":"s"}`},
+	} {
+		env, err := core.DecodeEnvelope([]byte(c.in))
+		require.NoError(t, err, c.in)
+		assert.Equal(t, c.want, string(core.MessageText(&env)), c.in)
+	}
+	_, err := core.DecodeEnvelope([]byte(`{"message":{"source":"a"},"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","message":{"source":"b"}}`))
+	var de *core.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, core.ReasonBadShape, de.Reason)
+	assert.Equal(t, `"message" appears twice`, de.Detail)
+}

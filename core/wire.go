@@ -43,6 +43,9 @@ type Envelope struct {
 	Version int `json:"v,omitempty"`
 	// Args carries a request's arguments (digits, a number to consult, a connection to act on, an agent state).
 	Args *RequestArgs `json:"args,omitempty"`
+
+	// rawMessage is the text of "message" as DecodeEnvelope read it, a slice of its input.
+	rawMessage []byte
 }
 
 // RequestArgs are the arguments of the requests that take any.

@@ -138,24 +138,28 @@ function fastPath(exports, pump) {
   const write = (text, at, max) => encoder.encodeInto(text, memory().subarray(at, at + max));
 
   // finish runs what Go asked for: result is the length of its records, times two, plus one if goroutines
-  // are waiting to run (a request settled), which pump lets them do.
+  // are waiting to run (a request settled), which pump lets them do. The records are read before any runs:
+  // a callback may call Go, which reuses the outbox.
   function finish(result) {
     const length = result >>> 1;
     if (length > 0) {
+      const out = memory();
       const at = exports.ctibridge_outbox();
-      const out = memory().slice(at, at + length); // a copy: a callback may call Go, which reuses the outbox
-      const view = new DataView(out.buffer);
+      const view = new DataView(out.buffer, at, length);
+      const records = [];
       for (let i = 0; i < length;) {
-        const op = out[i];
-        const channel = channels.get(view.getUint32(i + 1, true));
-        const nameEnd = i + 6 + out[i + 5];
-        const name = decoder.decode(out.subarray(i + 6, nameEnd));
+        const nameEnd = i + 6 + out[at + i + 5];
         const n = view.getUint32(nameEnd, true);
-        const payload = decoder.decode(out.subarray(nameEnd + 4, nameEnd + 4 + n));
+        records.push(out[at + i], view.getUint32(i + 1, true),
+          String.fromCharCode.apply(null, out.subarray(at + i + 6, at + nameEnd)), // names are ASCII
+          decoder.decode(out.subarray(at + nameEnd + 4, at + nameEnd + 4 + n)));
         i = nameEnd + 4 + n;
+      }
+      for (let r = 0; r < records.length; r += 4) {
+        const channel = channels.get(records[r + 1]);
         if (!channel) continue; // closed by an earlier record's callback
-        if (op === 1) channel.emit(name, payload);
-        else channel.post(payload);
+        if (records[r] === 1) channel.emit(records[r + 2], records[r + 3]);
+        else channel.post(records[r + 3]);
       }
     }
     if (result & 1) pump();

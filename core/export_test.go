@@ -20,3 +20,6 @@ func ReencodeMessage(text []byte) ([]byte, error) {
 
 // EncodeMessage is encodeMessage.
 var EncodeMessage = encodeMessage
+
+// ParseTimestamp is parseTimestamp.
+var ParseTimestamp = parseTimestamp

@@ -115,3 +115,31 @@ func TestMessageTextIsAsSent(t *testing.T) {
 	assert.Equal(t, core.ReasonBadShape, de.Reason)
 	assert.Equal(t, `"message" appears twice`, de.Detail)
 }
+
+// TestFormatTimestampIsToISOString: the hand-written formatter writes what time.Format (and JavaScript's
+// toISOString) writes, across leap years, month ends and the bounds of four-digit years.
+func TestFormatTimestampIsToISOString(t *testing.T) {
+	const layout = "2006-01-02T15:04:05.000Z"
+	cases := []int64{0, 1, 999, 86399999, 86400000, 951782400000, 951868799999, 1586423694955, 4107542399999, 253402300799999,
+		253402300800000, -1, -62135596800000}
+	for ms := int64(0); ms < 253402300800000; ms += 7919 * 86400013 { // a prime stride: every month, day and hour
+		cases = append(cases, ms)
+	}
+	for _, ms := range cases {
+		require.Equal(t, time.UnixMilli(ms).UTC().Format(layout), core.FormatTimestamp(ms), "ms %d", ms)
+	}
+}
+
+// TestParseTimestampReadsToISOString: snapshot timestamps read by hand and by time.Parse agree; a date that
+// does not exist is unreadable (0), as time.Parse has it.
+func TestParseTimestampReadsToISOString(t *testing.T) {
+	for ms := int64(0); ms < 253402300800000; ms += 7919 * 86400013 {
+		s := core.FormatTimestamp(ms)
+		require.Equal(t, ms, core.ParseTimestamp(&s), s)
+	}
+	for _, s := range []string{"2021-02-29T00:00:00.000Z", "2020-13-01T00:00:00.000Z", "2020-04-09T24:00:00.000Z", "2020-04-09T09:14:54.95xZ"} {
+		assert.Zero(t, core.ParseTimestamp(&s), s)
+	}
+	s := "2020-04-09T09:14:54.955+02:00" // another shape: time.Parse reads it
+	assert.Equal(t, int64(1586416494955), core.ParseTimestamp(&s))
+}

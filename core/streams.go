@@ -158,12 +158,104 @@ func E164(number string) string {
 const isoLayout = "2006-01-02T15:04:05.000Z"
 
 // FormatTimestamp writes ms (milliseconds since the Unix epoch) as Date.prototype.toISOString would.
-func FormatTimestamp(ms int64) string { return time.UnixMilli(ms).UTC().Format(isoLayout) }
+func FormatTimestamp(ms int64) string {
+	const maxMs = 253402300800000 // 10000-01-01: beyond it the year has more than four digits
+	if ms < 0 || ms >= maxMs {
+		return time.UnixMilli(ms).UTC().Format(isoLayout)
+	}
+	// By hand, because time.Format costs a few microseconds in WebAssembly and a softphone writes a timestamp
+	// into every event: days since 1970 to a civil date (Howard Hinnant's civil_from_days).
+	days, rem := ms/86400000, ms%86400000
+	z := days + 719468
+	era := z / 146097
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	month := mp + 3
+	if month > 12 {
+		month -= 12
+	}
+	year := yoe + era*400
+	if month <= 2 {
+		year++
+	}
+	var b [24]byte
+	put := func(at int, v int64, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, month, 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, rem/3600000, 2)
+	b[13] = ':'
+	put(14, rem/60000%60, 2)
+	b[16] = ':'
+	put(17, rem/1000%60, 2)
+	b[19] = '.'
+	put(20, rem%1000, 3)
+	b[23] = 'Z'
+	return string(b[:])
+}
+
+// parseISOString reads the one shape toISOString writes, "2006-01-02T15:04:05.000Z", by hand (time.Parse costs
+// microseconds in WebAssembly, and every leg of every snapshot has a timestamp); ok is false for any other.
+func parseISOString(s string) (ms int64, ok bool) {
+	if len(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+		return 0, false
+	}
+	num := func(at, width int) int64 {
+		v := int64(0)
+		for i := at; i < at+width; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				ok = false
+			}
+			v = v*10 + int64(c-'0')
+		}
+		return v
+	}
+	ok = true
+	year, month, day := num(0, 4), num(5, 2), num(8, 2)
+	hour, minute, second, milli := num(11, 2), num(14, 2), num(17, 2), num(20, 3)
+	if !ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
+		return 0, false
+	}
+	// days_from_civil (Howard Hinnant); a day past its month's end (Feb 30) is left to time.Parse to refuse.
+	y := year
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	m := month + 9
+	if month > 2 {
+		m = month - 3
+	}
+	doy := (153*m+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := era*146097 + doe - 719468
+	ms = ((days*24+hour)*60+minute)*60000 + second*1000 + milli
+	if FormatTimestamp(ms)[8:10] != s[8:10] {
+		return 0, false
+	}
+	return ms, true
+}
 
 // parseTimestamp reads an ISO 8601 timestamp into milliseconds since the epoch; null or unreadable gives 0.
 func parseTimestamp(s *string) int64 {
 	if s == nil {
 		return 0
+	}
+	if ms, ok := parseISOString(*s); ok {
+		return ms
 	}
 	t, err := time.Parse(time.RFC3339Nano, *s)
 	if err != nil {

@@ -90,13 +90,6 @@ func (c *CRM) Connected() bool {
 	return c.peerEpoch != ""
 }
 
-// Waiting reports whether a request is pending: only then can an envelope end one.
-func (c *CRM) Waiting() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.requests) > 0 || c.answer != nil
-}
-
 func (c *CRM) helloLocked() {
 	c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Source: c.source,
 		Epoch: c.epoch, Version: ProtocolVersion}))

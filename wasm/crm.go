@@ -35,6 +35,15 @@ type crmBridge struct {
 	recorder  *core.Recorder
 	stop      chan struct{}
 	closeOnce sync.Once
+
+	pendingMu sync.Mutex
+	pending   []pendingRequest // requests whose Promise is not settled yet
+}
+
+// pendingRequest is a request and the Promise its method returned.
+type pendingRequest struct {
+	req     *core.Request
+	promise deferred
 }
 
 // newCRM reads the options of load({role: "crm", ...}) and returns the bridge's JavaScript object.
@@ -107,15 +116,12 @@ func (b *crmBridge) message(m message) {
 	}
 	b.rt.debug(b.debug, "ctibridge crm ←", m.data)
 	b.recorder.Envelope(now(), "in", m.data)
-	waiting := b.core.Waiting()
 	deliveries := b.core.Receive(m.data, m.origin)
 	b.recorder.CallBar(now(), b.core.CallBar())
 	for _, d := range deliveries {
 		b.deliver(d)
 	}
-	if waiting {
-		wake() // the envelope may have settled a request, whose goroutine resolves its Promise
-	}
+	b.settleEnded() // the envelope may have ended a request: its Promise settles now, in this event
 }
 
 // snapshot is never called: a CRM has no Streams feed.
@@ -204,41 +210,77 @@ func (b *crmBridge) object() (safejs.Value, error) {
 }
 
 // request returns the method of one control: it checks and sends the request at once (so that calls made in
-// a row are sent in that order) and returns a Promise that waits, on a goroutine, for the reply, an error
-// envelope or the timeout.
+// a row are sent in that order) and returns a Promise. The Promise settles when the reply, the error envelope
+// or the event that ends the request arrives (in that message's event, settleEnded), or when a goroutine's
+// timer gives up on it.
 func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core.RequestArgs, error)) func(safejs.Value, []safejs.Value) any {
 	return func(_ safejs.Value, args []safejs.Value) any {
-		reqArgs, err := parse(args)
-		var req *core.Request
-		if err == nil {
-			req = b.core.Begin(ctrl, reqArgs)
-		}
-		p, perr := b.rt.newPromise(func() (any, error) {
-			if err != nil {
-				return nil, ctrl.Fail(core.CauseInvalidArgument, err.Error())
-			}
-			timer := time.NewTimer(b.timeout)
-			defer timer.Stop()
-			select {
-			case <-req.Done():
-			case <-timer.C:
-				b.core.Abandon(req, core.CauseTimeout,
-					"No reply from the softphone within "+strconv.FormatInt(b.timeout.Milliseconds(), 10)+" ms.")
-			}
-			res := req.Result()
-			if res.Err != nil {
-				return nil, res.Err
-			}
-			return b.rt.parseJSON(res.Message)
-		}, b.panicked)
-		if perr != nil {
+		p, err := b.rt.newDeferred()
+		if err != nil {
 			return nil
 		}
-		return p
+		reqArgs, err := parse(args)
+		if err != nil {
+			b.rt.settle(p, nil, ctrl.Fail(core.CauseInvalidArgument, err.Error()))
+			return p.promise
+		}
+		req := b.core.Begin(ctrl, reqArgs)
+		b.pendingMu.Lock()
+		b.pending = append(b.pending, pendingRequest{req: req, promise: p})
+		b.pendingMu.Unlock()
+		select {
+		case <-req.Done(): // refused at once (NOT_ALLOWED, closed, the softphone failed)
+			b.settleEnded()
+		default:
+			go b.expire(req)
+		}
+		return p.promise
 	}
 }
 
-// argsParser returns how a control reads its JavaScript arguments.
+// expire gives up on req after the timeout, unless it has ended by then.
+func (b *crmBridge) expire(req *core.Request) {
+	timer := time.NewTimer(b.timeout)
+	defer timer.Stop()
+	select {
+	case <-req.Done():
+	case <-timer.C:
+		b.core.Abandon(req, core.CauseTimeout,
+			"No reply from the softphone within "+strconv.FormatInt(b.timeout.Milliseconds(), 10)+" ms.")
+		b.settleEnded()
+	}
+}
+
+// settleEnded settles the Promise of every request that has ended, and lets their timer goroutines finish.
+func (b *crmBridge) settleEnded() {
+	b.pendingMu.Lock()
+	var ended []pendingRequest
+	kept := b.pending[:0]
+	for _, p := range b.pending {
+		select {
+		case <-p.req.Done():
+			ended = append(ended, p)
+		default:
+			kept = append(kept, p)
+		}
+	}
+	clear(b.pending[len(kept):])
+	b.pending = kept
+	b.pendingMu.Unlock()
+	for _, p := range ended {
+		res := p.req.Result()
+		if res.Err != nil {
+			b.rt.settle(p.promise, nil, res.Err)
+			continue
+		}
+		v, err := b.rt.parseJSON(res.Message)
+		b.rt.settle(p.promise, v, err)
+	}
+	if len(ended) > 0 {
+		wake()
+	}
+}
+
 func (b *crmBridge) argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, error) {
 	switch ctrl.Button {
 	case core.Numberpad:
@@ -324,6 +366,7 @@ func (b *crmBridge) close(safejs.Value, []safejs.Value) any {
 		close(b.stop)
 		b.channel.close()
 		b.core.Close()
+		b.settleEnded()      // every pending request failed with CLOSED
 		b.funcs.releaseAll() // close itself among them: allowed while it runs
 	})
 	return nil

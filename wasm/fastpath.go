@@ -160,8 +160,13 @@ func run(id int32, work func(fastRole)) (result int32) {
 	return 0
 }
 
-// wake asks the loader to let ready goroutines run once the export returns (a request that settled).
-func wake() { wakeup = true }
+// wake asks the loader to let ready goroutines run soon after the export returns (a request's timer goroutine
+// that can end, a timer armed during the export).
+func wake() {
+	if depth > 0 { // outside an export, Go is already running its goroutines
+		wakeup = true
+	}
+}
 
 // channel is a bridge's half of the fast path: its id, and the loader's object that holds its callbacks,
 // its peer window, its message listener and its Streams feed.

@@ -49,8 +49,8 @@ func lookupRuntime() (*jsRuntime, error) {
 }
 
 // startFastPath asks the loader's boot object for its fastPath, handing it pump: a Func that does nothing,
-// because calling any Func lets Go run the goroutines an export made ready (a request's Promise waiting for
-// its reply) before it returns. pump lives as long as the page (kind (a)).
+// because calling any Func lets Go run the goroutines an export made ready (a request's timer goroutine
+// ending, a Streams call's timeout armed) before it returns. pump lives as long as the page (kind (a)).
 func (rt *jsRuntime) startFastPath(boot safejs.Value) error {
 	pump, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { return nil })
 	if err != nil {
@@ -119,34 +119,56 @@ func guard(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(any
 	}
 }
 
+// deferred is a Promise and the functions that settle it, made by the loader without a call into Go (new
+// Promise's executor would be one).
+type deferred struct {
+	promise, resolve, reject safejs.Value
+}
+
+func (rt *jsRuntime) newDeferred() (deferred, error) {
+	var d deferred
+	v, err := rt.fast.Call("deferred")
+	if err != nil {
+		return d, err
+	}
+	if d.promise, err = v.Get("promise"); err != nil {
+		return d, err
+	}
+	if d.resolve, err = v.Get("resolve"); err != nil {
+		return d, err
+	}
+	d.reject, err = v.Get("reject")
+	return d, err
+}
+
+// settle resolves d with v, or rejects it with a JavaScript Error built from err.
+func (rt *jsRuntime) settle(d deferred, v any, err error) {
+	if err != nil {
+		_, _ = d.reject.Invoke(rt.newError(err))
+		return
+	}
+	_, _ = d.resolve.Invoke(v)
+}
+
 // newPromise returns a Promise settled by work, which runs on its own goroutine: resolved with its value, or
-// rejected with a JavaScript Error built by rejectWith.
+// rejected with a JavaScript Error built by newError.
 func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (safejs.Value, error) {
-	var executor safejs.Func
-	executor, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
-		defer executor.Release() // the executor runs once, synchronously, inside new Promise
-		resolve, reject := args[0], args[1]
-		go func() {
-			defer func() {
-				if p := recover(); p != nil {
-					onPanic(p)
-					_, _ = reject.Invoke(rt.newError(&core.Error{Type: "INTERNAL_ERROR", Code: fmt.Sprint(p),
-						Message: "ctibridge failed internally.", Cause: core.CauseInternal}))
-				}
-			}()
-			v, err := work()
-			if err != nil {
-				_, _ = reject.Invoke(rt.newError(err))
-				return
-			}
-			_, _ = resolve.Invoke(v)
-		}()
-		return nil
-	})
+	d, err := rt.newDeferred()
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	return rt.promise.New(executor)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				onPanic(p)
+				rt.settle(d, nil, &core.Error{Type: "INTERNAL_ERROR", Code: fmt.Sprint(p),
+					Message: "ctibridge failed internally.", Cause: core.CauseInternal})
+			}
+		}()
+		v, err := work()
+		rt.settle(d, v, err)
+	}()
+	return d.promise, nil
 }
 
 // newError builds the JavaScript Error a Promise rejects with: message, plus type, code and cause from a

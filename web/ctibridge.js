@@ -137,9 +137,21 @@ function fastPath(exports, pump) {
   };
   const write = (text, at, max) => encoder.encodeInto(text, memory().subarray(at, at + max));
 
+  // pumpSoon lets goroutines an export made ready run (a request's timer goroutine ending, a Streams call's
+  // timeout armed): pump is a Go function, and calling one runs them. It waits for the microtasks queued
+  // before it, so that what a page awaits (a request's Promise, settled during the export) comes first.
+  let pumpQueued = false;
+  const pumpSoon = () => {
+    if (pumpQueued) return;
+    pumpQueued = true;
+    queueMicrotask(() => {
+      pumpQueued = false;
+      pump();
+    });
+  };
+
   // finish runs what Go asked for: result is the length of its records, times two, plus one if goroutines
-  // are waiting to run (a request settled), which pump lets them do. The records are read before any runs:
-  // a callback may call Go, which reuses the outbox.
+  // are ready to run. The records are read before any runs: a callback may call Go, which reuses the outbox.
   function finish(result) {
     const length = result >>> 1;
     if (length > 0) {
@@ -162,7 +174,7 @@ function fastPath(exports, pump) {
         else channel.post(records[r + 3]);
       }
     }
-    if (result & 1) pump();
+    if (result & 1) pumpSoon();
   }
 
   function classify(data) {
@@ -181,6 +193,16 @@ function fastPath(exports, pump) {
   }
 
   return {
+    /** A Promise and its resolve and reject functions, which Go calls when a request ends. */
+    deferred() {
+      let resolve, reject;
+      const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+
     /** The channel of bridge id: its callbacks, its peer, its message listener and its Streams feed. */
     channel(id) {
       const callbacks = new Map(); // name → functions

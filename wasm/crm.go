@@ -99,6 +99,9 @@ func (b *crmBridge) post(envelope []byte) {
 	b.channel.post(envelope)
 }
 
+// wants every message: one from anywhere but the softphone is reported as a diagnostic.
+func (b *crmBridge) wants(string, bool) bool { return true }
+
 // message handles one "message" event: origin, then source window, then the envelope, all before any state
 // changes. Rejections reach only "diagnostic" callbacks.
 func (b *crmBridge) message(m message) {

@@ -74,6 +74,7 @@ type message struct {
 
 // fastRole is what a role does with what the fast path brings.
 type fastRole interface {
+	wants(origin string, fromPeer bool) bool // whether to read a message at all (before its data is copied)
 	message(m message)
 	snapshot(data []byte, ok bool) // ok is false when the snapshot was over dataMax
 	panicked(p any)
@@ -109,6 +110,17 @@ func exportOutbox() int32 {
 		return 0
 	}
 	return int32(uintptr(unsafe.Pointer(&finished[0])))
+}
+
+//go:wasmexport ctibridge_wants
+func exportWants(id, fromPeer, originLen int32) int32 {
+	fastMu.Lock()
+	r := roles[id]
+	fastMu.Unlock()
+	if r == nil || !r.wants(string(inbox[:clamp(originLen, originMax)]), fromPeer == 1) {
+		return 0
+	}
+	return 1
 }
 
 //go:wasmexport ctibridge_message

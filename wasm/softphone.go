@@ -188,12 +188,14 @@ func (b *softphoneBridge) snapshot(data []byte, ok bool) {
 	}
 }
 
+// wants every message but Streams' own traffic with the CCP iframe, which arrives on the same window, often,
+// and is not the bridge's to read or judge.
+func (b *softphoneBridge) wants(origin string, fromPeer bool) bool {
+	return fromPeer || b.ccpOrigin == "" || origin != b.ccpOrigin
+}
+
 // message handles one "message" event: only the parent window, from an allowed origin, may send requests.
-// Streams' own traffic with the CCP iframe arrives on the same window and is left alone.
 func (b *softphoneBridge) message(m message) {
-	if b.ccpOrigin != "" && m.origin == b.ccpOrigin && !m.fromPeer {
-		return
-	}
 	switch {
 	case !b.crmOrigins.Match(m.origin):
 		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongOrigin, Origin: m.origin, Detail: "not in crmOrigins"})

@@ -57,7 +57,8 @@ type softphoneSetup struct {
 	diags  chan safejs.Value
 }
 
-func newSoftphoneSetup(t *testing.T) *softphoneSetup {
+// newSoftphoneSetup starts the role with the test's options added to its own.
+func newSoftphoneSetup(t *testing.T, extra ...map[string]any) *softphoneSetup {
 	p := newPage(t)
 	s := &softphoneSetup{page: p, inbox: make(chan core.Envelope, 256)}
 	s.fake = p.eval(fakeConnectJS)
@@ -88,8 +89,13 @@ func newSoftphoneSetup(t *testing.T) *softphoneSetup {
 		_, _ = p.rt.global.Call("removeEventListener", "message", listener)
 		listener.Release()
 	})
-	s.bridge = p.bridge(map[string]any{"role": "softphone", "crmOrigins": []any{p.origin}, "initCCP": false,
-		"connect": s.fake, "window": s.win})
+	opts := map[string]any{"role": "softphone", "crmOrigins": []any{p.origin}, "initCCP": false, "connect": s.fake, "window": s.win}
+	for _, e := range extra {
+		for k, v := range e {
+			opts[k] = v
+		}
+	}
+	s.bridge = p.bridge(opts)
 	s.diags = p.collect(s.bridge, core.OnDiagnostic)
 	hello := next(t, s.inbox, "Hello")
 	require.Equal(t, core.SubtopicHello, hello.Subtopic)
@@ -212,6 +218,20 @@ func TestSoftphoneIgnoresOtherOriginsAndWindows(t *testing.T) {
 	none(t, s.inbox, "reply to a rejected request")
 	assert.Empty(t, s.fakeCalls(), "no accept reached Streams")
 	assert.Equal(t, map[string]int{"WRONG_ORIGIN": 1, "WRONG_SOURCE": 1}, s.counts(s.bridge))
+}
+
+// Streams' own traffic with the CCP iframe (its origin, another window) is not the bridge's: it is not read,
+// not reported; the same origin from the parent window is judged like any other message.
+func TestSoftphoneLeavesStreamsTrafficAlone(t *testing.T) {
+	const ccp = "https://ccp.example"
+	s := newSoftphoneSetup(t, map[string]any{"ccpUrl": ccp + "/ccp-v2/"})
+	_, ccpFrame := s.iframe("")
+	s.dispatch(s.win, map[string]any{"type": "Streams traffic"}, ccp, ccpFrame)
+	none(t, s.diags, "diagnostic for Streams' own traffic")
+	s.dispatch(s.win, answerRequest, ccp, s.rt.global)
+	d := next(t, s.diags, "diagnostic")
+	assert.Equal(t, "WRONG_ORIGIN", str(t, d, "reason"))
+	assert.Equal(t, map[string]int{"WRONG_ORIGIN": 1}, s.counts(s.bridge))
 }
 
 func TestSoftphoneCloseUnsubscribesFromStreams(t *testing.T) {

@@ -244,7 +244,13 @@ function fastPath(exports, pump) {
         emit(name, json) {
           const list = callbacks.get(name);
           if (!list || list.length === 0) return;
-          const value = JSON.parse(json);
+          let value;
+          try {
+            value = JSON.parse(json);
+          } catch (err) {
+            console.warn(`ctibridge: a ${name} payload is not JSON:`, String(err));
+            return;
+          }
           for (const fn of list) {
             try {
               fn(value);
@@ -270,9 +276,10 @@ function fastPath(exports, pump) {
         /** Hands every "message" event of win to Go, with whether it came from source. */
         listen(win, source) {
           const listener = (event) => {
-            const origin = String(event.origin);
+            const fromPeer = event.source === source ? 1 : 0;
+            const o = write(String(event.origin), inbox, originMax).written;
+            if (!exports.ctibridge_wants(id, fromPeer, o)) return; // traffic Go leaves alone: not even read
             const [kind, text] = classify(event.data);
-            const o = write(origin, inbox, originMax).written;
             let n = 0;
             let k = kind;
             if (text !== undefined) {
@@ -280,7 +287,7 @@ function fastPath(exports, pump) {
               if (read < text.length) k = 2; // over the limit in UTF-8
               else n = written;
             }
-            finish(exports.ctibridge_message(id, k, event.source === source ? 1 : 0, o, n));
+            finish(exports.ctibridge_message(id, k, fromPeer, o, n));
           };
           win.addEventListener("message", listener);
           stops.push(() => win.removeEventListener("message", listener));

@@ -63,8 +63,9 @@ func (k dataKind) rejection() (core.Reason, string) {
 	return core.ReasonNotJSON, "data of an unknown kind"
 }
 
-// message is one "message" event as the loader hands it over. data points into inbox: it is valid only during
-// the export.
+// message is one "message" event as the loader hands it over. data points into inbox: it is valid until the
+// role first calls out to JavaScript, which may dispatch another event synchronously and so re-enter an export
+// that overwrites inbox. Roles decode (and record) data before they call anything.
 type message struct {
 	origin   string
 	fromPeer bool // event.source is the window the role talks to

@@ -107,7 +107,7 @@ async function start(wasmUrl, wasmExecUrl) {
   return Promise.race([registered, exited]);
 }
 
-// fast path: begin (wasm/fastpath_test.go evaluates the code between these markers)
+// fast path: begin (the Go tests, wasm/helpers_test.go, evaluate the code between these markers)
 //
 // fastPath is the JavaScript half of the module's per-message work. Calling a Go function through syscall/js
 // costs about 8 µs and copying a string across about 5 µs per KB each way; a function exported from the module

@@ -55,7 +55,7 @@ var testBoot struct {
 }
 
 // bootObject finds this module's exports, which wasmbrowsertest's page keeps in a closure: the Go object of
-// wasm_exec.js is `this` of its next _resume, which a timer firing makes.
+// wasm_exec.js is `this` of its _resume, which calling any Go function from JavaScript runs.
 func (p *page) bootObject() (safejs.Value, error) {
 	src, err := os.ReadFile("../web/ctibridge.js")
 	if err != nil {
@@ -66,10 +66,22 @@ func (p *page) bootObject() (safejs.Value, error) {
 	if begin < 0 || end < begin {
 		return safejs.Value{}, errors.New("web/ctibridge.js has no fast path markers")
 	}
-	p.eval(`const resume = Go.prototype._resume;
-Go.prototype._resume = function () { globalThis.__ctibridgeTestGo = this; Go.prototype._resume = resume; return resume.call(this); };`)
-	time.Sleep(5 * time.Millisecond)
-	exports := p.eval(`const go = globalThis.__ctibridgeTestGo; delete globalThis.__ctibridgeTestGo; return go._inst.exports;`)
+	noop, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { return nil })
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	defer noop.Release()
+	find := p.eval(`return (call) => {
+  const resume = Go.prototype._resume;
+  let go;
+  Go.prototype._resume = function () { go = this; return resume.call(this); };
+  try { call(); } finally { Go.prototype._resume = resume; }
+  return go._inst.exports;
+};`)
+	exports, err := find.Invoke(noop)
+	if err != nil {
+		return safejs.Value{}, err
+	}
 	fn, err := p.rt.global.Get("Function")
 	if err != nil {
 		return safejs.Value{}, err

@@ -44,6 +44,7 @@
     pushInterval: Math.max(0, numberParam("pushInterval", 1000)), // periodic agent::update, ms; 0: only on change
     autoLogin: !/^(0|false|no|off)$/i.test(query.get("autoLogin") || ""),
     agentName: query.get("agentName") || "Jane Doe",
+    persist: /^(1|true|yes|on)$/i.test(query.get("persist") || ""), // keep the agent and the call across reloads
     control: originList(query.get("control")), // origins allowed to script over postMessage
   });
 
@@ -415,7 +416,33 @@
   }
 
   function push() {
+    save();
     if (model.loggedIn) send("agent::update", agentUpdate()); // ClientEngine.updateAgent
+  }
+
+  // ?persist=1: the agent and the contact outlive a reload of this page, as they outlive a reload of the CCP on
+  // Amazon's service, where they live. They are kept in sessionStorage (this tab, this origin); where storage
+  // is blocked (a cross-site frame) nothing is kept and the emulator starts fresh, as without persist.
+  const STORE_KEY = "ccpEmulator.model";
+  const DATE_KEYS = new Set(["timestamp", "queueTimestamp", "endedAt", "startTimestamp", "timeStamp"]);
+
+  function save() {
+    if (!config.persist) return;
+    try {
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({ loggedIn: model.loggedIn, agent: model.agent, contact: model.contact }));
+    } catch {
+      // storage blocked: nothing is kept
+    }
+  }
+
+  function restore() {
+    if (!config.persist) return null;
+    try {
+      const text = sessionStorage.getItem(STORE_KEY);
+      return text ? JSON.parse(text, (key, value) => (DATE_KEYS.has(key) && typeof value === "string" ? new Date(value) : value)) : null;
+    } catch {
+      return null;
+    }
   }
 
   // Every change ends in one push, after the api_response of the request that
@@ -849,8 +876,8 @@
       if (signedIn) {
         model.loggedIn = true;
         selectState(stateDef("Available"));
-        push();
       }
+      push(); // also forgets what ?persist=1 kept
       render();
     },
   };
@@ -1025,7 +1052,12 @@
   // Start-up.
 
   model = freshModel();
-  if (config.autoLogin) scripting.login();
+  const kept = restore();
+  if (kept?.loggedIn) {
+    // A reload: the service still has the agent and the call. Only the handshake is new.
+    Object.assign(model, { loggedIn: true, agent: kept.agent, contact: kept.contact });
+    connectPort();
+  } else if (config.autoLogin) scripting.login();
   // The real worker long-polls GetAgentSnapshot and pushes every result.
   if (config.pushInterval > 0) setInterval(push, config.pushInterval);
   setInterval(render, 1000); // panel timers

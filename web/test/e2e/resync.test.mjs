@@ -5,9 +5,10 @@
 //
 // Two Amazon sides:
 // - the CCP emulator, through real amazon-connect-streams. The emulator is a page inside the softphone's frame,
-//   so a softphone reload starts a fresh emulator with a fresh model: the call is gone (Amazon's service would
-//   keep it). These tests check what is still testable: the reload is detected, the pending request fails
-//   clearly, and the CRM ends up agreeing with the (new) emulator.
+//   so a softphone reload starts a fresh emulator: by default with a fresh model, the call gone, and these tests
+//   check what is still testable (the reload is detected, the pending request fails clearly, and the CRM ends
+//   up agreeing with the new emulator); with ?persist=1 the emulator keeps the call, as Amazon's service does,
+//   and the CRM must hold it again.
 // - fixtures/hostile/fake-softphone.html, served as /softphone.html: the real loader and wasm on a fake Streams
 //   whose Amazon side is kept in localStorage, as the real service keeps a call across a CCP reload. These
 //   tests check that the CRM holds the call (same contact, hold enabled) again.
@@ -168,6 +169,57 @@ describe("with the CCP emulator (real Streams)", () => {
       assert.deepEqual(await crmView(page), { answer: "Hide", hold: "Hide", disconnect: "Hide", status: "Idle" });
       const snapshots = await page.evaluate(() => globalThis.__early.filter((e) => e.name === "Snapshot"));
       assert.ok(snapshots.length > 0, "the new CRM received a Snapshot");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("with the CCP emulator keeping the call across reloads (?persist=1, real Streams)", () => {
+  let deployment;
+  before(async () => {
+    deployment = await startDeployment({ emulator: "persist=1" });
+  });
+  after(async () => {
+    await deployment?.close();
+  });
+
+  test("softphone reload mid-call: the new CCP still has the call, and the CRM holds it again", async () => {
+    const context = await browser.newContext();
+    try {
+      const { page, emulator } = await openDemo(context, deployment);
+      await emulator.evaluate(() => ccpEmulator.ring({}));
+      await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.event === "connecting");
+      await page.evaluate(() => ctibridgeCRM.answerCall());
+      await whenCRM(page, (b) => b.hold.state === "Enable");
+      const contactId = await emulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts[0].contactId);
+      await timeCallbacks(page);
+
+      const reloadedAt = await page.evaluate(() => {
+        const f = document.getElementById("softphone");
+        f.src = f.src;
+        return Date.now();
+      });
+      const newEmulator = await until(() => page.frames().find((f) => f !== emulator && !f.isDetached() && f.url().includes("/emulator/index.html")),
+        "the new CCP frame", 20000);
+      await newEmulator.waitForFunction(() => globalThis.ccpEmulator?.snapshot(), null, { timeout: 20000 });
+      const kept = await newEmulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts.map((c) => [c.contactId, c.state.type]));
+      assert.deepEqual(kept, [[contactId, "connected"]], "the new emulator kept the connected call");
+
+      // The CRM learns of the reload, gets a Snapshot with the call, and its call bar is the connected call's.
+      await page.waitForFunction(() => globalThis.__timed.some((e) => e.name === "diagnostic" && e.message.reason === "PEER_RELOADED"),
+        null, { timeout: 20000 });
+      const snap = await page.waitForFunction((t) => globalThis.__timed.find((e) => e.name === "Snapshot" && e.at >= t && e.message.calls?.length),
+        reloadedAt, { timeout: 20000 });
+      const calls = (await snap.jsonValue()).message.calls;
+      assert.ok(calls.every((c) => c.ResponseActual.contactId === contactId), "the Snapshot holds the same contact");
+      await whenCRM(page, (b) => b.hold.state === "Enable" && b.disconnect.state === "Enable" && b.answer.state === "Hide", null, 20000);
+
+      // And it acts on it: hold goes through the new softphone to the kept call.
+      await page.evaluate(() => ctibridgeCRM.holdCall());
+      await newEmulator.waitForFunction(() => ccpEmulator.snapshot().snapshot.contacts[0].connections.some((c) => c.state.type === "hold"),
+        null, { timeout: 10000 });
+      await whenCRM(page, (b) => b.resume.state === "Enable");
     } finally {
       await context.close();
     }

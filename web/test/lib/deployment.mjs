@@ -10,10 +10,11 @@ import { startSites } from "./sites.mjs";
 
 /**
  * Starts the deployment. `softphone` overrides fields of the generated softphone.config.js; `softphoneHost`
- * "localhost" embeds the softphone cross-site.
+ * "localhost" embeds the softphone cross-site; `emulator` adds query parameters to the CCP emulator's URL
+ * (web/emulator/README.md), e.g. "persist=1".
  * @returns {Promise<{sites: object, crmUrl: string, ccpUrl: string, close: () => Promise<void>}>}
  */
-export async function startDeployment({ softphone = {}, headers = {}, routes = {}, softphoneHost = "127.0.0.1" } = {}) {
+export async function startDeployment({ softphone = {}, headers = {}, routes = {}, softphoneHost = "127.0.0.1", emulator = "" } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), "ctibridge-e2e-"));
   const softphoneConfig = path.join(dir, "softphone.config.js");
   const crmConfig = path.join(dir, "config.js");
@@ -22,7 +23,7 @@ export async function startDeployment({ softphone = {}, headers = {}, routes = {
     routes: { "/softphone.config.js": softphoneConfig, "/demo/config.js": crmConfig, ...routes },
   });
   // No percent escapes: Streams logs ccpUrl as a sprintf format, and any "%" makes initCCP throw.
-  const ccpUrl = `${sites.emulator.origin}/emulator/index.html?control=${sites.crm.origin}`;
+  const ccpUrl = `${sites.emulator.origin}/emulator/index.html?control=${sites.crm.origin}${emulator ? `&${emulator}` : ""}`;
   await writeFile(softphoneConfig, `export default ${JSON.stringify({
     ccpUrl,
     crmOrigins: [sites.crm.origin],

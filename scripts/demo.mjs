@@ -18,7 +18,8 @@ const host = "127.0.0.1";
 const crmOrigin = `http://${host}:${port("CRM_PORT", 8000)}`;
 const softphoneOrigin = `http://${host}:${port("SOFTPHONE_PORT", 8001)}`;
 const emulatorOrigin = `http://${host}:${port("EMULATOR_PORT", 8002)}`;
-const ccpUrl = process.env.CCP_URL || `${emulatorOrigin}/emulator/index.html`;
+// persist=1: the emulator keeps the call when the softphone (and so its CCP) reloads, as Amazon's service does.
+const ccpUrl = process.env.CCP_URL || `${emulatorOrigin}/emulator/index.html?persist=1`;
 
 const generated = path.join(root, ".tmp", "demo");
 await mkdir(generated, { recursive: true });

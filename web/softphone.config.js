@@ -8,7 +8,7 @@
 //               Approved origins in the Amazon Connect console)
 //   crmOrigins: ["https://crm.example.com"] (exact origins; no wildcards, no paths)
 export default {
-  ccpUrl: "http://127.0.0.1:8002/emulator/index.html",
+  ccpUrl: "http://127.0.0.1:8002/emulator/index.html?persist=1",
   crmOrigins: ["http://127.0.0.1:8000"],
   // Extra connect.core.initCCP parameters, merged over the bridge's defaults ({ccpUrl, loginPopup: false}).
   streams: {

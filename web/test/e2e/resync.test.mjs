@@ -72,6 +72,56 @@ function startRequest(page, key, method) {
   }, { key, method });
 }
 
+/** Starts a deployment before the tests of the enclosing describe, and stops it after them. */
+function deploymentFor(options) {
+  const env = {};
+  before(async () => {
+    env.deployment = await startDeployment(options);
+  });
+  after(async () => {
+    await env.deployment?.close();
+  });
+  return env;
+}
+
+/** fixtures/hostile/fake-softphone.html as the softphone: an Amazon side kept in localStorage. */
+const FAKE_AMAZON = { routes: { "/softphone.html": fileURLToPath(new URL("../fixtures/hostile/fake-softphone.html", import.meta.url)) } };
+
+/** Opens the demo on the CCP emulator, rings a call and answers it from the CRM. */
+async function answeredOnEmulator(context, deployment) {
+  const { page, emulator } = await openDemo(context, deployment);
+  await emulator.evaluate(() => ccpEmulator.ring({}));
+  await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.event === "connecting");
+  await page.evaluate(() => ctibridgeCRM.answerCall());
+  await whenCRM(page, (b) => b.hold.state === "Enable");
+  return { page, emulator };
+}
+
+/** Reloads the softphone iframe from the CRM page, and returns the page's Date.now() at that moment. */
+const reloadSoftphoneFrame = (page) => page.evaluate(() => {
+  const f = document.getElementById("softphone");
+  f.src = f.src;
+  return Date.now();
+});
+
+/** The CCP emulator frame that is not old, once its scripting API answers. */
+async function emulatorFrame(page, old = null) {
+  const frame = await until(() => page.frames().find((f) => f !== old && !f.isDetached() && f.url().includes("/emulator/index.html")),
+    "the CCP frame", 20000);
+  await frame.waitForFunction(() => globalThis.ccpEmulator?.snapshot(), null, { timeout: 20000 });
+  return frame;
+}
+
+/** Opens the demo CRM page on the fake Amazon side, and waits until its CCP and the softphone role are up. */
+async function openOnFakeAmazon(context, deployment) {
+  const page = await context.newPage();
+  await page.goto(deployment.crmUrl);
+  await page.waitForFunction(() => globalThis.ctibridgeCRM?.agentState()?.label === "Available", null, { timeout: 20000 });
+  const softphone = page.frames().find((f) => f.url().startsWith(deployment.sites.softphone.origin));
+  await softphone.waitForFunction(() => globalThis.fakeCCP && globalThis.ctibridgeSoftphone, null, { timeout: 20000 });
+  return { page, softphone };
+}
+
 /** The CRM's view: call bar states and the demo's call status. */
 const crmView = (page) => page.evaluate(() => {
   const b = ctibridgeCRM.buttons();
@@ -86,22 +136,12 @@ async function whenCRM(page, cond, arg, timeout = 10000) {
 }
 
 describe("with the CCP emulator (real Streams)", () => {
-  let deployment;
-  before(async () => {
-    deployment = await startDeployment();
-  });
-  after(async () => {
-    await deployment?.close();
-  });
+  const env = deploymentFor();
 
   test("softphone reload mid-call: PEER_RELOADED, the pending request fails with SOFTPHONE_RELOADED, the CRM agrees with the new CCP", async () => {
     const context = await browser.newContext();
     try {
-      const { page, emulator } = await openDemo(context, deployment);
-      await emulator.evaluate(() => ccpEmulator.ring({}));
-      await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.event === "connecting");
-      await page.evaluate(() => ctibridgeCRM.answerCall());
-      await whenCRM(page, (b) => b.hold.state === "Enable");
+      const { page, emulator } = await answeredOnEmulator(context, env.deployment);
       await timeCallbacks(page);
 
       // The CCP stops answering, so that a hold is pending when the softphone reloads.
@@ -110,11 +150,7 @@ describe("with the CCP emulator (real Streams)", () => {
       await page.waitForTimeout(300);
       assert.equal(await page.evaluate(() => globalThis.__pending.hold.state), "pending");
 
-      const reloadedAt = await page.evaluate(() => {
-        const f = document.getElementById("softphone");
-        f.src = f.src; // a reload of the softphone iframe
-        return Date.now();
-      });
+      const reloadedAt = await reloadSoftphoneFrame(page);
 
       // The CRM learns it, and the pending request fails clearly.
       const peer = await page.waitForFunction(() => globalThis.__timed.find((e) => e.name === "diagnostic" && e.message.reason === "PEER_RELOADED"),
@@ -128,10 +164,8 @@ describe("with the CCP emulator (real Streams)", () => {
       console.log(`# softphone reload (emulator): PEER_RELOADED ${peerAt - reloadedAt} ms after the reload; the pending hold failed ${hold.at - reloadedAt} ms after it`);
 
       // The new softphone and its new CCP come up. The new emulator has no call: it is a fresh page.
-      const newEmulator = await until(() => page.frames().find((f) => f !== emulator && !f.isDetached() && f.url().includes("/emulator/index.html")),
-        "the new CCP frame", 20000);
-      await newEmulator.waitForFunction(() => globalThis.ccpEmulator?.snapshot(), null, { timeout: 20000 });
-      const newSoftphone = page.frames().find((f) => f.url().startsWith(deployment.sites.softphone.origin));
+      const newEmulator = await emulatorFrame(page, emulator);
+      const newSoftphone = page.frames().find((f) => f.url().startsWith(env.deployment.sites.softphone.origin));
       await newSoftphone.waitForFunction(() => globalThis.ctibridgeSoftphone, null, { timeout: 20000 });
       assert.deepEqual(await newEmulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts), [],
         "the emulator lost the call on reload (a fresh page with a fresh model; Amazon's service would keep it)");
@@ -152,18 +186,13 @@ describe("with the CCP emulator (real Streams)", () => {
   test("CRM page reload mid-call: the new CRM receives a Snapshot and its call bar agrees with the CCP", async () => {
     const context = await browser.newContext();
     try {
-      const { page, emulator } = await openDemo(context, deployment);
-      await emulator.evaluate(() => ccpEmulator.ring({}));
-      await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.event === "connecting");
-      await page.evaluate(() => ctibridgeCRM.answerCall());
-      await whenCRM(page, (b) => b.hold.state === "Enable");
+      const { page, emulator } = await answeredOnEmulator(context, env.deployment);
 
       // The reload reloads the softphone and its CCP too: with the emulator, the call is gone.
       await recordFromStart(page);
       await page.reload();
       await page.waitForFunction(() => globalThis.ctibridgeCRM, null, { timeout: 20000 });
-      const newEmulator = await until(() => page.frames().find((f) => f.url().includes("/emulator/index.html")), "the CCP frame", 20000);
-      await newEmulator.waitForFunction(() => globalThis.ccpEmulator?.snapshot(), null, { timeout: 20000 });
+      const newEmulator = await emulatorFrame(page);
       await page.waitForFunction(() => ctibridgeCRM.agentState()?.label === "Available", null, { timeout: 20000 });
       assert.deepEqual(await newEmulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts), [], "the emulator lost the call");
       assert.deepEqual(await crmView(page), { answer: "Hide", hold: "Hide", disconnect: "Hide", status: "Idle" });
@@ -176,33 +205,17 @@ describe("with the CCP emulator (real Streams)", () => {
 });
 
 describe("with the CCP emulator keeping the call across reloads (?persist=1, real Streams)", () => {
-  let deployment;
-  before(async () => {
-    deployment = await startDeployment({ emulator: "persist=1" });
-  });
-  after(async () => {
-    await deployment?.close();
-  });
+  const env = deploymentFor({ emulator: "persist=1" });
 
   test("softphone reload mid-call: the new CCP still has the call, and the CRM holds it again", async () => {
     const context = await browser.newContext();
     try {
-      const { page, emulator } = await openDemo(context, deployment);
-      await emulator.evaluate(() => ccpEmulator.ring({}));
-      await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.event === "connecting");
-      await page.evaluate(() => ctibridgeCRM.answerCall());
-      await whenCRM(page, (b) => b.hold.state === "Enable");
+      const { page, emulator } = await answeredOnEmulator(context, env.deployment);
       const contactId = await emulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts[0].contactId);
       await timeCallbacks(page);
 
-      const reloadedAt = await page.evaluate(() => {
-        const f = document.getElementById("softphone");
-        f.src = f.src;
-        return Date.now();
-      });
-      const newEmulator = await until(() => page.frames().find((f) => f !== emulator && !f.isDetached() && f.url().includes("/emulator/index.html")),
-        "the new CCP frame", 20000);
-      await newEmulator.waitForFunction(() => globalThis.ccpEmulator?.snapshot(), null, { timeout: 20000 });
+      const reloadedAt = await reloadSoftphoneFrame(page);
+      const newEmulator = await emulatorFrame(page, emulator);
       const kept = await newEmulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts.map((c) => [c.contactId, c.state.type]));
       assert.deepEqual(kept, [[contactId, "connected"]], "the new emulator kept the connected call");
 
@@ -227,24 +240,13 @@ describe("with the CCP emulator keeping the call across reloads (?persist=1, rea
 });
 
 describe("with an Amazon side that keeps the call across reloads", () => {
-  let deployment;
-  before(async () => {
-    const fake = fileURLToPath(new URL("../fixtures/hostile/fake-softphone.html", import.meta.url));
-    deployment = await startDeployment({ routes: { "/softphone.html": fake } });
-  });
-  after(async () => {
-    await deployment?.close();
-  });
+  const env = deploymentFor(FAKE_AMAZON);
 
   /** Opens the demo CRM page on the fake softphone, rings and answers a call. */
   async function connectedCall(context) {
-    const page = await context.newPage();
     const errors = [];
-    page.on("pageerror", (e) => errors.push(e));
-    await page.goto(deployment.crmUrl);
-    await page.waitForFunction(() => globalThis.ctibridgeCRM?.agentState()?.label === "Available", null, { timeout: 20000 });
-    const softphone = page.frames().find((f) => f.url().startsWith(deployment.sites.softphone.origin));
-    await softphone.waitForFunction(() => globalThis.fakeCCP && globalThis.ctibridgeSoftphone, null, { timeout: 20000 });
+    context.on("page", (p) => p.on("pageerror", (e) => errors.push(e)));
+    const { page, softphone } = await openOnFakeAmazon(context, env.deployment);
     const ids = await softphone.evaluate(() => fakeCCP.ring());
     await whenCRM(page, (b) => b.answer.state === "Enable");
     await page.evaluate(() => ctibridgeCRM.answerCall());
@@ -303,7 +305,7 @@ describe("with an Amazon side that keeps the call across reloads", () => {
       const reloadedAt = Date.now();
       await page.reload();
       await page.waitForFunction(() => globalThis.ctibridgeCRM, null, { timeout: 20000 });
-      const softphone = await until(() => page.frames().find((f) => f.url().startsWith(deployment.sites.softphone.origin)), "the softphone frame");
+      const softphone = await until(() => page.frames().find((f) => f.url().startsWith(env.deployment.sites.softphone.origin)), "the softphone frame");
       await softphone.waitForFunction(() => globalThis.upAt, null, { timeout: 20000 });
       const upAt = await softphone.evaluate(() => globalThis.upAt);
       const rightAt = await whenCRM(page, (b) => b.hold.state === "Enable" && b.disconnect.state === "Enable");
@@ -326,14 +328,7 @@ describe("with an Amazon side that keeps the call across reloads", () => {
 });
 
 describe("with an Amazon side that keeps the call across reloads: no false 'no call'", () => {
-  let deployment;
-  before(async () => {
-    const fake = fileURLToPath(new URL("../fixtures/hostile/fake-softphone.html", import.meta.url));
-    deployment = await startDeployment({ routes: { "/softphone.html": fake } });
-  });
-  after(async () => {
-    await deployment?.close();
-  });
+  const env = deploymentFor(FAKE_AMAZON);
 
   // A Snapshot is "the softphone's full call state". One with no calls tells the CRM that there is no call,
   // and a CRM page acts on it (the demo shows "Idle"; a real CRM may close the customer record or start
@@ -342,11 +337,7 @@ describe("with an Amazon side that keeps the call across reloads: no false 'no c
   test("softphone reload mid-call: every Snapshot the CRM receives carries the live call", async () => {
     const context = await browser.newContext();
     try {
-      const page = await context.newPage();
-      await page.goto(deployment.crmUrl);
-      await page.waitForFunction(() => globalThis.ctibridgeCRM?.agentState()?.label === "Available", null, { timeout: 20000 });
-      const softphone = page.frames().find((f) => f.url().startsWith(deployment.sites.softphone.origin));
-      await softphone.waitForFunction(() => globalThis.fakeCCP && globalThis.ctibridgeSoftphone, null, { timeout: 20000 });
+      const { page, softphone } = await openOnFakeAmazon(context, env.deployment);
       await softphone.evaluate(() => { fakeCCP.ring(); fakeCCP.accept(); });
       await whenCRM(page, (b) => b.hold.state === "Enable");
       await timeCallbacks(page);
@@ -376,11 +367,7 @@ describe("with an Amazon side that keeps the call across reloads: no false 'no c
   test("CRM page reload mid-call: every Snapshot the new CRM receives carries the live call", async () => {
     const context = await browser.newContext();
     try {
-      const page = await context.newPage();
-      await page.goto(deployment.crmUrl);
-      await page.waitForFunction(() => globalThis.ctibridgeCRM?.agentState()?.label === "Available", null, { timeout: 20000 });
-      const softphone = page.frames().find((f) => f.url().startsWith(deployment.sites.softphone.origin));
-      await softphone.waitForFunction(() => globalThis.fakeCCP && globalThis.ctibridgeSoftphone, null, { timeout: 20000 });
+      const { page, softphone } = await openOnFakeAmazon(context, env.deployment);
       await softphone.evaluate(() => { fakeCCP.ring(); fakeCCP.accept(); });
       await whenCRM(page, (b) => b.hold.state === "Enable");
 

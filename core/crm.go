@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"strconv"
 	"sync"
 
@@ -16,6 +17,7 @@ const (
 )
 
 // Delivery is one callback invocation the CRM role asks for: Payload (JSON) goes to the callbacks of Name.
+// Payload may be a slice of the data given to Receive: use it before that data changes, or copy it.
 type Delivery struct {
 	Name    string
 	Payload []byte
@@ -322,7 +324,7 @@ func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byt
 	}
 	switch conn.State {
 	case ConnConnected:
-		c.settleLocked(r, Result{Message: msg})
+		c.settleLocked(r, Result{Message: bytes.Clone(msg)}) // kept past Receive: not a slice of its input
 	case ConnDisconnected:
 		c.settleLocked(r, Result{Err: r.Control.Fail(CauseCallEnded, "The call ended before it was answered.")})
 	}
@@ -383,7 +385,7 @@ func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 	if r.Control.IsAnswer() {
 		return // an Answer ends with the connected event, not with the acknowledgement
 	}
-	c.settleLocked(r, Result{Message: messageText(env)})
+	c.settleLocked(r, Result{Message: bytes.Clone(messageText(env))})
 }
 
 // CallBar returns the call bar of the state this CRM holds, with the reason for each button.
@@ -446,11 +448,11 @@ func driftDetail(got, want ButtonStates) string {
 	return detail
 }
 
-// messageText returns the message of env as the softphone sent it (callbacks get exactly that), copied out of
-// DecodeEnvelope's input, which the caller may reuse; or encoded, for an envelope this CRM did not decode.
+// messageText returns the message of env as the softphone sent it (callbacks get exactly that): a slice of
+// DecodeEnvelope's input, or encoded, for an envelope this CRM did not decode.
 func messageText(env *Envelope) []byte {
 	if env.rawMessage != nil {
-		return append([]byte(nil), env.rawMessage...)
+		return env.rawMessage
 	}
 	return encodeMessage(env.Message)
 }

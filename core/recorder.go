@@ -15,6 +15,9 @@ const (
 	RecorderBytes = 48 << 10
 )
 
+// maxSpare bounds the buffers a recorder keeps for reuse.
+const maxSpare = 4
+
 // Recorder is a flight recorder: the last envelopes in and out and the call bar changes, kept in memory so
 // that a user can attach them to a support ticket. Recording is a copy and nothing more, because it runs on
 // every event; masking phone numbers and formatting happen in Export. It is safe for concurrent use.
@@ -25,6 +28,7 @@ type Recorder struct {
 	bytes   int        // total len(data) of the entries
 	lastBar ButtonStates
 	haveBar bool
+	spare   [][]byte // data buffers of forgotten entries, reused so that a steady stream allocates nothing
 }
 
 type recorded struct {
@@ -39,12 +43,27 @@ func NewRecorder(size int) *Recorder { return &Recorder{size: size} }
 
 // Envelope records an envelope received ("in") or posted ("out") at time at (ms since the epoch).
 func (r *Recorder) Envelope(at int64, direction string, envelope []byte) {
-	r.add(recorded{at: at, kind: direction, data: append([]byte(nil), envelope...)})
+	r.add(recorded{at: at, kind: direction, data: append(r.buffer(len(envelope)), envelope...)})
 }
 
 // Diagnostic records a diagnostic.
 func (r *Recorder) Diagnostic(at int64, payload []byte) {
-	r.add(recorded{at: at, kind: "diagnostic", data: append([]byte(nil), payload...)})
+	r.add(recorded{at: at, kind: "diagnostic", data: append(r.buffer(len(payload)), payload...)})
+}
+
+// buffer returns an empty buffer for n bytes: a forgotten entry's if one is large enough.
+func (r *Recorder) buffer(n int) []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, b := range r.spare {
+		if cap(b) >= n {
+			last := len(r.spare) - 1
+			r.spare[i], r.spare[last] = r.spare[last], nil
+			r.spare = r.spare[:last]
+			return b[:0]
+		}
+	}
+	return make([]byte, 0, n)
 }
 
 // CallBar records the call bar if it differs from the last one recorded.
@@ -71,6 +90,9 @@ func (r *Recorder) add(e recorded) {
 	// the live entries when it next grows the array, so memory stays bounded.
 	for len(r.entries) > size || (r.bytes > RecorderBytes && len(r.entries) > 1) {
 		r.bytes -= len(r.entries[0].data)
+		if d := r.entries[0].data; d != nil && len(r.spare) < maxSpare {
+			r.spare = append(r.spare, d)
+		}
 		r.entries[0] = recorded{}
 		r.entries = r.entries[1:]
 	}

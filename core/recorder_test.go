@@ -66,3 +66,15 @@ func TestRecorderIsBoundedInBytes(t *testing.T) {
 	assert.Greater(t, got.Size, 5)
 	assert.Equal(t, core.FormatTimestamp(99), got.Entries[len(got.Entries)-1].At, "the newest kept, last")
 }
+
+// TestRecorderSteadyStreamAllocatesNothing: once full, a recorder reuses the buffers of the entries it forgets,
+// so that recording every event of a long call costs no garbage.
+func TestRecorderSteadyStreamAllocatesNothing(t *testing.T) {
+	r := core.NewRecorder(core.RecorderSize)
+	envelope := []byte(strings.Repeat("x", 1354))
+	for i := 0; i < 2*core.RecorderSize; i++ {
+		r.Envelope(int64(i), "in", envelope)
+	}
+	allocs := testing.AllocsPerRun(500, func() { r.Envelope(1, "in", envelope) })
+	assert.Zero(t, allocs, "allocations per recorded envelope")
+}

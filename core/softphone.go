@@ -18,6 +18,7 @@ type StreamsPort interface {
 }
 
 // Sender posts one encoded envelope to the CRM window. It must not block and must not call back into the role.
+// The envelope is valid only during the call: a Sender that keeps it keeps a copy.
 type Sender func(envelope []byte)
 
 // Softphone is the softphone role: it turns Streams agent snapshots into event envelopes and CRM requests into
@@ -38,6 +39,7 @@ type Softphone struct {
 	answers   map[string]string
 	digitRuns int    // numbers sendDigits actions, which are never de-duplicated
 	failure   string // why the softphone could not start; "" when it did
+	posting   []byte // the last envelope posted: its buffer is reused for the next one
 }
 
 // flight is one Streams action under way and the requests waiting for it: a second identical request joins
@@ -398,7 +400,10 @@ func (s *Softphone) snapshotEnvelope(contact *Contact) *Envelope {
 func (s *Softphone) postLocked(env *Envelope) {
 	s.seq++
 	env.Epoch, env.Seq, env.Version = s.epoch, s.seq, ProtocolVersion
-	b := Encode(env)
+	var w jwriter.Writer
+	env.MarshalEasyJSON(&w)
+	b, _ := w.BuildBytes(s.posting) // see Encode
+	s.posting = b
 	if len(b) > MaxEnvelopeBytes {
 		return
 	}

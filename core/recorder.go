@@ -15,8 +15,9 @@ const (
 	RecorderBytes = 48 << 10
 )
 
-// maxSpare bounds the buffers a recorder keeps for reuse.
-const maxSpare = 4
+// maxSpare bounds the buffers a recorder keeps for reuse: one is enough for a steady stream, where each entry
+// recorded forgets one, and each kept is live memory.
+const maxSpare = 1
 
 // Recorder is a flight recorder: the last envelopes in and out and the call bar changes, kept in memory so
 // that a user can attach them to a support ticket. Recording is a copy and nothing more, because it runs on

@@ -5,7 +5,6 @@ package wasm
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -87,8 +86,14 @@ func optStrings(rt *jsRuntime, opts safejs.Value, name string) ([]string, error)
 	return out, nil
 }
 
-// newEpoch names one life of this window; it differs on every load.
-func newEpoch() string { return strconv.FormatUint(rand.Uint64(), 36) }
+// started is when the module started: its monotonic clock has microseconds, the wall clock milliseconds.
+var started = time.Now()
+
+// newEpoch names one life of this window, so that it differs on every load: the wall-clock millisecond and the
+// microseconds since the module started. (Epochs must be unique, not secret; math/rand would cost 3 KB.)
+func newEpoch() string {
+	return strconv.FormatInt(time.Now().UnixMilli(), 36) + "-" + strconv.FormatInt(time.Since(started).Microseconds(), 36)
+}
 
 // debugMode is the debug option: off (false or absent), masked (true) or unmasked ("unmasked").
 type debugMode int

@@ -84,7 +84,7 @@ type fastRole interface {
 var (
 	inbox [originMax + dataMax]byte
 
-	fastMu sync.Mutex // guards roles and nextChannel; never held across a call out of Go
+	fastMu sync.Mutex // guards roles and nextID; never held across a call out of Go
 	roles  = map[int32]fastRole{}
 	nextID int32
 

@@ -15,10 +15,6 @@ const (
 	RecorderBytes = 48 << 10
 )
 
-// maxSpare bounds the buffers a recorder keeps for reuse: one is enough for a steady stream, where each entry
-// recorded forgets one, and each kept is live memory.
-const maxSpare = 1
-
 // Recorder is a flight recorder: the last envelopes in and out and the call bar changes, kept in memory so
 // that a user can attach them to a support ticket. Recording is a copy and nothing more, because it runs on
 // every event; masking phone numbers and formatting happen in Export. It is safe for concurrent use.
@@ -29,7 +25,7 @@ type Recorder struct {
 	bytes   int        // total len(data) of the entries
 	lastBar ButtonStates
 	haveBar bool
-	spare   [][]byte // data buffers of forgotten entries, reused so that a steady stream allocates nothing
+	spare   []byte // the data buffer of the last entry forgotten, reused so that a steady stream allocates nothing
 }
 
 type recorded struct {
@@ -44,43 +40,36 @@ func NewRecorder(size int) *Recorder { return &Recorder{size: size} }
 
 // Envelope records an envelope received ("in") or posted ("out") at time at (ms since the epoch).
 func (r *Recorder) Envelope(at int64, direction string, envelope []byte) {
-	r.add(recorded{at: at, kind: direction, data: append(r.buffer(len(envelope)), envelope...)})
+	r.addCopy(at, direction, envelope)
 }
 
 // Diagnostic records a diagnostic.
-func (r *Recorder) Diagnostic(at int64, payload []byte) {
-	r.add(recorded{at: at, kind: "diagnostic", data: append(r.buffer(len(payload)), payload...)})
-}
-
-// buffer returns an empty buffer for n bytes: a forgotten entry's if one is large enough.
-func (r *Recorder) buffer(n int) []byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i, b := range r.spare {
-		if cap(b) >= n {
-			last := len(r.spare) - 1
-			r.spare[i], r.spare[last] = r.spare[last], nil
-			r.spare = r.spare[:last]
-			return b[:0]
-		}
-	}
-	return make([]byte, 0, n)
-}
+func (r *Recorder) Diagnostic(at int64, payload []byte) { r.addCopy(at, "diagnostic", payload) }
 
 // CallBar records the call bar if it differs from the last one recorded.
 func (r *Recorder) CallBar(at int64, d Decision) {
 	r.mu.Lock()
-	changed := !r.haveBar || r.lastBar != d.States
-	r.lastBar, r.haveBar = d.States, true
-	r.mu.Unlock()
-	if changed {
-		r.add(recorded{at: at, kind: "buttons", bar: &d})
+	defer r.mu.Unlock()
+	if r.haveBar && r.lastBar == d.States {
+		return
 	}
+	r.lastBar, r.haveBar = d.States, true
+	r.addLocked(recorded{at: at, kind: "buttons", bar: &d})
 }
 
-func (r *Recorder) add(e recorded) {
+// addCopy records a copy of data, made in the buffer of the last entry forgotten when that is large enough.
+func (r *Recorder) addCopy(at int64, kind string, data []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	buf := r.spare
+	r.spare = nil
+	if cap(buf) < len(data) {
+		buf = make([]byte, 0, len(data))
+	}
+	r.addLocked(recorded{at: at, kind: kind, data: append(buf[:0], data...)})
+}
+
+func (r *Recorder) addLocked(e recorded) {
 	size := r.size
 	if size <= 0 {
 		size = RecorderSize
@@ -91,8 +80,8 @@ func (r *Recorder) add(e recorded) {
 	// the live entries when it next grows the array, so memory stays bounded.
 	for len(r.entries) > size || (r.bytes > RecorderBytes && len(r.entries) > 1) {
 		r.bytes -= len(r.entries[0].data)
-		if d := r.entries[0].data; d != nil && len(r.spare) < maxSpare {
-			r.spare = append(r.spare, d)
+		if d := r.entries[0].data; cap(d) > cap(r.spare) {
+			r.spare = d
 		}
 		r.entries[0] = recorded{}
 		r.entries = r.entries[1:]

@@ -185,11 +185,7 @@ func (b *crmBridge) object() (safejs.Value, error) {
 	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
 		return safejs.Value{}, err
 	}
-	on, err := b.channel.on()
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	if err := obj.Set("on", on); err != nil {
+	if err := b.channel.installOn(obj); err != nil {
 		return safejs.Value{}, err
 	}
 	// The error type and message of each request method, for the loader: once the bridge is closed its
@@ -284,6 +280,7 @@ func (b *crmBridge) settleEnded() {
 	}
 }
 
+// argsParser returns how a control reads its JavaScript arguments.
 func (b *crmBridge) argsParser(ctrl core.Control) func([]safejs.Value) (*core.RequestArgs, error) {
 	switch ctrl.Button {
 	case core.Numberpad:

@@ -265,8 +265,14 @@ func (c *channel) count() int {
 	return n
 }
 
-// on returns the channel's on(name, callback) → unsubscribe function, for the bridge object.
-func (c *channel) on() (safejs.Value, error) { return c.v.Get("on") }
+// installOn sets obj.on to the channel's on(name, callback) → unsubscribe function.
+func (c *channel) installOn(obj safejs.Value) error {
+	on, err := c.v.Get("on")
+	if err != nil {
+		return err
+	}
+	return obj.Set("on", on)
+}
 
 // close stops the listener and the feed, drops every callback and detaches the role.
 func (c *channel) close() {

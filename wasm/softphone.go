@@ -259,11 +259,7 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
 		return safejs.Value{}, err
 	}
-	on, err := b.channel.on()
-	if err != nil {
-		return safejs.Value{}, err
-	}
-	if err := obj.Set("on", on); err != nil {
+	if err := b.channel.installOn(obj); err != nil {
 		return safejs.Value{}, err
 	}
 	return obj, obj.Set("role", "softphone")

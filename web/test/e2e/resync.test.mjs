@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { launch } from "../lib/browser.mjs";
-import { openDemo, startDeployment, waitForEvent } from "../lib/deployment.mjs";
+import { openDemo, useDeployment, waitForEvent } from "../lib/deployment.mjs";
 import { until } from "../fixtures/hostile/harness.mjs";
 
 const RESYNC_MS = 2000;
@@ -72,18 +72,6 @@ function startRequest(page, key, method) {
   }, { key, method });
 }
 
-/** Starts a deployment before the tests of the enclosing describe, and stops it after them. */
-function deploymentFor(options) {
-  const env = {};
-  before(async () => {
-    env.deployment = await startDeployment(options);
-  });
-  after(async () => {
-    await env.deployment?.close();
-  });
-  return env;
-}
-
 /** fixtures/hostile/fake-softphone.html as the softphone: an Amazon side kept in localStorage. */
 const FAKE_AMAZON = { routes: { "/softphone.html": fileURLToPath(new URL("../fixtures/hostile/fake-softphone.html", import.meta.url)) } };
 
@@ -136,7 +124,7 @@ async function whenCRM(page, cond, arg, timeout = 10000) {
 }
 
 describe("with the CCP emulator (real Streams)", () => {
-  const env = deploymentFor();
+  const env = useDeployment({}, { browser: false });
 
   test("softphone reload mid-call: PEER_RELOADED, the pending request fails with SOFTPHONE_RELOADED, the CRM agrees with the new CCP", async () => {
     const context = await browser.newContext();
@@ -205,7 +193,7 @@ describe("with the CCP emulator (real Streams)", () => {
 });
 
 describe("with the CCP emulator keeping the call across reloads (?persist=1, real Streams)", () => {
-  const env = deploymentFor({ emulator: "persist=1" });
+  const env = useDeployment({ emulator: "persist=1" }, { browser: false });
 
   test("softphone reload mid-call: the new CCP still has the call, and the CRM holds it again", async () => {
     const context = await browser.newContext();
@@ -240,7 +228,7 @@ describe("with the CCP emulator keeping the call across reloads (?persist=1, rea
 });
 
 describe("with an Amazon side that keeps the call across reloads", () => {
-  const env = deploymentFor(FAKE_AMAZON);
+  const env = useDeployment(FAKE_AMAZON, { browser: false });
 
   /** Opens the demo CRM page on the fake softphone, rings and answers a call. */
   async function connectedCall(context) {
@@ -328,7 +316,7 @@ describe("with an Amazon side that keeps the call across reloads", () => {
 });
 
 describe("with an Amazon side that keeps the call across reloads: no false 'no call'", () => {
-  const env = deploymentFor(FAKE_AMAZON);
+  const env = useDeployment(FAKE_AMAZON, { browser: false });
 
   // A Snapshot is "the softphone's full call state". One with no calls tells the CRM that there is no call,
   // and a CRM page acts on it (the demo shows "Idle"; a real CRM may close the customer record or start

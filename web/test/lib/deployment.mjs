@@ -102,13 +102,14 @@ export async function waitForEvent(page, match, arg = null, timeout = 10000) {
 }
 
 /**
- * Registers node:test hooks that launch Chromium and start a deployment (with `options`) before a test file's
- * tests, and close both after. The returned object's `browser` and `deployment` are set once they run.
+ * Registers node:test hooks that launch Chromium and start a deployment (with `options`) before the tests of
+ * the enclosing file or describe, and close both after. The returned object's `browser` and `deployment` are
+ * set once they run. `{browser: false}` starts only the deployment, for tests that share a browser.
  */
-export function useDeployment(options) {
+export function useDeployment(options, { browser = true } = {}) {
   const env = {};
   before(async () => {
-    env.browser = await launch();
+    if (browser) env.browser = await launch();
     env.deployment = await startDeployment(options);
   });
   after(async () => {

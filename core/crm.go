@@ -1,7 +1,6 @@
 package core
 
 import (
-	"bytes"
 	"strconv"
 	"sync"
 
@@ -17,7 +16,7 @@ const (
 )
 
 // Delivery is one callback invocation the CRM role asks for: Payload (JSON) goes to the callbacks of Name.
-// Payload may be a slice of the data given to Receive: use it before that data changes, or copy it.
+// Payload is the CRM's own (never a slice of the data given to Receive) and nothing writes to it afterwards.
 type Delivery struct {
 	Name    string
 	Payload []byte
@@ -324,7 +323,7 @@ func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byt
 	}
 	switch conn.State {
 	case ConnConnected:
-		c.settleLocked(r, Result{Message: bytes.Clone(msg)}) // kept past Receive: not a slice of its input
+		c.settleLocked(r, Result{Message: msg})
 	case ConnDisconnected:
 		c.settleLocked(r, Result{Err: r.Control.Fail(CauseCallEnded, "The call ended before it was answered.")})
 	}
@@ -385,7 +384,7 @@ func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 	if r.Control.IsAnswer() {
 		return // an Answer ends with the connected event, not with the acknowledgement
 	}
-	c.settleLocked(r, Result{Message: bytes.Clone(messageText(env))})
+	c.settleLocked(r, Result{Message: messageText(env)})
 }
 
 // CallBar returns the call bar of the state this CRM holds, with the reason for each button.
@@ -449,7 +448,7 @@ func driftDetail(got, want ButtonStates) string {
 }
 
 // messageText returns the message of env as the softphone sent it (callbacks get exactly that): a slice of
-// DecodeEnvelope's input, or encoded, for an envelope this CRM did not decode.
+// DecodeEnvelope's own copy of its input, or encoded, for an envelope this CRM did not decode.
 func messageText(env *Envelope) []byte {
 	if env.rawMessage != nil {
 		return env.rawMessage

@@ -46,6 +46,9 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	if !utf8.Valid(data) { // JSON is UTF-8 (RFC 8259); invalid bytes would not survive a round trip unchanged
 		return env, &DecodeError{Reason: ReasonBadShape, Detail: "not valid UTF-8"}
 	}
+	// The decoded strings and the message text are views of this copy (wire.go), so that the caller may reuse
+	// data and a role may keep what it decoded.
+	data = bytes.Clone(data)
 	depth, message, twice, ok := scanEnvelope(data)
 	switch {
 	case !ok:

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -455,4 +456,50 @@ func TestStaleAndDriftDiagnosticsReachCallbacks(t *testing.T) {
 	assert.Contains(t, string(ds[0].Payload), "BUTTONSTATES_DRIFT")
 	assert.Contains(t, string(ds[0].Payload), "hold: softphone Enable, table Hide")
 	assert.Equal(t, core.OnCallStateChange, ds[1].Name)
+}
+
+// TestRolesKeepNothingOfTheirInput: decoded strings are views of a copy each role makes (wire.go), so a caller
+// may reuse its buffer, as the wasm adapter does with one inbox for every message. Overwriting the input after
+// each call changes neither what the softphone holds (the same snapshot again posts nothing) nor what the CRM
+// delivered and holds.
+func TestRolesKeepNothingOfTheirInput(t *testing.T) {
+	clobber := func(b []byte) {
+		for i := range b {
+			b[i] = '#'
+		}
+	}
+	var out coretest.Outbox
+	phone := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
+	for _, snapshot := range [][]byte{ringing(), connected()} {
+		buf := bytes.Clone(snapshot)
+		require.NoError(t, phone.Observe(buf))
+		clobber(buf)
+		posted := len(out.Take())
+		require.NotZero(t, posted)
+		require.NoError(t, phone.Observe(snapshot))
+		assert.Empty(t, out.Envelopes(), "the same snapshot again changed the softphone's state")
+	}
+
+	phone2 := core.NewSoftphone("phone-2", &coretest.Streams{}, out.Send)
+	require.NoError(t, phone2.Observe(connected()))
+	crm := core.NewCRM("myapp", "crm-1", func([]byte) {})
+	for _, e := range out.Take() {
+		want, err := core.DecodeEnvelope(e)
+		require.NoError(t, err)
+		buf := bytes.Clone(e)
+		deliveries := crm.Receive(buf, "https://softphone.example")
+		kept := make([]string, len(deliveries))
+		for i, d := range deliveries {
+			kept[i] = string(d.Payload)
+		}
+		env, err := core.DecodeEnvelope(buf)
+		require.NoError(t, err)
+		clobber(buf)
+		assert.Equal(t, want, env, "a decoded envelope changed with its input")
+		for i, d := range deliveries {
+			assert.Equal(t, kept[i], string(d.Payload), "a delivery changed with the input")
+		}
+	}
+	bar := crm.CallBar()
+	assert.Equal(t, core.Enable, bar.States[core.Disconnect], "the CRM's call bar after the connected call: %v", bar)
 }

@@ -140,6 +140,20 @@ func TestParseTimestampReadsToISOString(t *testing.T) {
 	for _, s := range []string{"2021-02-29T00:00:00.000Z", "2020-13-01T00:00:00.000Z", "2020-04-09T24:00:00.000Z", "2020-04-09T09:14:54.95xZ"} {
 		assert.Zero(t, core.ParseTimestamp(&s), s)
 	}
-	s := "2020-04-09T09:14:54.955+02:00" // another shape: time.Parse reads it
-	assert.Equal(t, int64(1586416494955), core.ParseTimestamp(&s))
+	// Other RFC 3339 shapes: what time.Parse reads, to the millisecond, or 0 where it refuses.
+	for _, s := range []string{
+		"2020-04-09T09:14:54.955+02:00", "2020-04-09T09:14:54Z", "2020-04-09T09:14:54.9Z", "2020-04-09T09:14:54.123456Z",
+		"2020-04-09T09:14:54.123456789-05:30", "2020-04-09T00:14:54+00:00", "2020-03-01T00:30:00+01:00",
+		"1969-12-31T23:59:59.999Z", "2020-04-09T09:14:54.1234567891Z", "2020-04-09T09:14:54.Z", "2020-04-09T09:14:54",
+		"2020-04-09T09:14:54.955Z ", "2020-04-09T09:14:54+0200", "2020-04-09T09:14:54+2:00",
+		"2020-04-09 09:14:54Z", "2020-04-09T09:14:60Z", "2021-02-29T09:14:54+01:00", "2020-04-09T09:14:54+01:00Z",
+	} {
+		want := int64(0)
+		if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			want = tm.UnixMilli()
+		}
+		assert.Equal(t, want, core.ParseTimestamp(&s), s)
+	}
+	s := "2020-04-09T09:14:54+02:60" // time.Parse lets minutes past 59 through; RFC 3339 does not
+	assert.Zero(t, core.ParseTimestamp(&s))
 }

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"strconv"
 	"sync"
 
@@ -97,7 +98,7 @@ func (s *Softphone) RefuseVersion(hello Envelope) {
 // the state as it stood after the changes before it; when the contact goes away, a Snapshot with no calls.
 func (s *Softphone) Observe(snapshot []byte) error {
 	var snap StreamsSnapshot
-	l := jlexer.Lexer{Data: snapshot}
+	l := jlexer.Lexer{Data: bytes.Clone(snapshot)} // the decoded strings are views of this copy (wire.go)
 	snap.UnmarshalEasyJSON(&l)
 	if err := l.Error(); err != nil {
 		return err

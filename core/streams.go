@@ -205,30 +205,74 @@ func FormatTimestamp(ms int64) string {
 	return string(b[:])
 }
 
-// parseISOString reads the one shape toISOString writes, "2006-01-02T15:04:05.000Z", by hand (time.Parse costs
-// microseconds in WebAssembly, and every leg of every snapshot has a timestamp); ok is false for any other.
-func parseISOString(s string) (ms int64, ok bool) {
-	if len(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z' {
+// parseTimestamp reads an RFC 3339 timestamp into milliseconds since the epoch; null or unreadable gives 0.
+// Streams writes toISOString's shape, "2006-01-02T15:04:05.000Z"; any other fraction (cut to milliseconds) and
+// a "±hh:mm" offset are read too, as time.Parse reads them (but for minutes past 59, which it lets through). By hand: time.Parse costs microseconds per call in WebAssembly, where every
+// leg of every snapshot has a timestamp, and 12 KB of the module.
+func parseTimestamp(s *string) int64 {
+	if s == nil {
+		return 0
+	}
+	ms, ok := parseRFC3339(*s)
+	if !ok {
+		return 0
+	}
+	return ms
+}
+
+func parseRFC3339(s string) (ms int64, ok bool) {
+	if len(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
 		return 0, false
 	}
+	ok = true
 	num := func(at, width int) int64 {
 		v := int64(0)
 		for i := at; i < at+width; i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
+			if i >= len(s) || s[i] < '0' || s[i] > '9' {
 				ok = false
+				return 0
 			}
-			v = v*10 + int64(c-'0')
+			v = v*10 + int64(s[i]-'0')
 		}
 		return v
 	}
-	ok = true
 	year, month, day := num(0, 4), num(5, 2), num(8, 2)
-	hour, minute, second, milli := num(11, 2), num(14, 2), num(17, 2), num(20, 3)
+	hour, minute, second := num(11, 2), num(14, 2), num(17, 2)
+	i := 19
+	milli := int64(0)
+	if s[i] == '.' {
+		digits := 0
+		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if digits < 3 {
+				milli = milli*10 + int64(s[i]-'0')
+			}
+			digits++
+		}
+		if digits == 0 {
+			return 0, false
+		}
+		for ; digits < 3; digits++ {
+			milli *= 10
+		}
+	}
+	offset := int64(0) // minutes east of UTC
+	switch {
+	case i == len(s)-1 && s[i] == 'Z':
+	case i == len(s)-6 && (s[i] == '+' || s[i] == '-') && s[i+3] == ':':
+		offset = num(i+1, 2)*60 + num(i+4, 2)
+		if offset >= 24*60 || num(i+4, 2) > 59 {
+			return 0, false
+		}
+		if s[i] == '-' {
+			offset = -offset
+		}
+	default:
+		return 0, false
+	}
 	if !ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
 		return 0, false
 	}
-	// days_from_civil (Howard Hinnant); a day past its month's end (Feb 30) is left to time.Parse to refuse.
+	// days_from_civil (Howard Hinnant).
 	y := year
 	if month <= 2 {
 		y--
@@ -243,25 +287,10 @@ func parseISOString(s string) (ms int64, ok bool) {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	days := era*146097 + doe - 719468
 	ms = ((days*24+hour)*60+minute)*60000 + second*1000 + milli
-	if FormatTimestamp(ms)[8:10] != s[8:10] {
+	if FormatTimestamp(ms)[8:10] != s[8:10] { // a day past its month's end (Feb 30) does not exist
 		return 0, false
 	}
-	return ms, true
-}
-
-// parseTimestamp reads an ISO 8601 timestamp into milliseconds since the epoch; null or unreadable gives 0.
-func parseTimestamp(s *string) int64 {
-	if s == nil {
-		return 0
-	}
-	if ms, ok := parseISOString(*s); ok {
-		return ms
-	}
-	t, err := time.Parse(time.RFC3339Nano, *s)
-	if err != nil {
-		return 0
-	}
-	return t.UnixMilli()
+	return ms - offset*60000, true
 }
 
 // StreamsError is the error object a Streams failure callback receives, as the worker serialises it

@@ -33,7 +33,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore(in *jlexer.Lexer, out
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = string(in.String())
+				out.Type = string(in.UnsafeString())
 			}
 		case "timestamp":
 			if in.IsNull() {
@@ -46,7 +46,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore(in *jlexer.Lexer, out
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.Timestamp = string(in.String())
+					*out.Timestamp = string(in.UnsafeString())
 				}
 			}
 		default:
@@ -208,7 +208,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore2(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.Name = string(in.String())
+					*out.Name = string(in.UnsafeString())
 				}
 			}
 		default:
@@ -264,13 +264,13 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore3(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = string(in.String())
+				out.Type = string(in.UnsafeString())
 			}
 		case "message":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Message = string(in.String())
+				out.Message = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -326,7 +326,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = string(in.String())
+				out.Type = string(in.UnsafeString())
 			}
 		case "phoneNumber":
 			if in.IsNull() {
@@ -339,7 +339,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.PhoneNumber = string(in.String())
+					*out.PhoneNumber = string(in.UnsafeString())
 				}
 			}
 		default:
@@ -400,13 +400,13 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ContactID = string(in.String())
+				out.ContactID = string(in.UnsafeString())
 			}
 		case "type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = string(in.String())
+				out.Type = string(in.UnsafeString())
 			}
 		case "state":
 			if in.IsNull() {
@@ -439,7 +439,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.QueueTimestamp = string(in.String())
+					*out.QueueTimestamp = string(in.UnsafeString())
 				}
 			}
 		case "attributes":
@@ -449,7 +449,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 				in.Delim('{')
 				out.Attributes = make(map[string]Attr)
 				for !in.IsDelim('}') {
-					key := string(in.String())
+					key := string(in.UnsafeString())
 					in.WantColon()
 					var v4 Attr
 					if in.IsNull() {
@@ -649,13 +649,13 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ConnectionID = string(in.String())
+				out.ConnectionID = string(in.UnsafeString())
 			}
 		case "type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = ConnectionType(in.String())
+				out.Type = ConnectionType(in.UnsafeString())
 			}
 		case "initial":
 			if in.IsNull() {
@@ -756,13 +756,13 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Name = string(in.String())
+				out.Name = string(in.UnsafeString())
 			}
 		case "type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = AgentStateType(in.String())
+				out.Type = AgentStateType(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -818,7 +818,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Name = string(in.String())
+				out.Name = string(in.UnsafeString())
 			}
 		case "value":
 			if in.IsNull() {
@@ -831,7 +831,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.Value = string(in.String())
+					*out.Value = string(in.UnsafeString())
 				}
 			}
 		default:

@@ -33,25 +33,25 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore(in *jlexer.Lexer, out
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = string(in.String())
+				out.Type = string(in.UnsafeString())
 			}
 		case "code":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Code = string(in.String())
+				out.Code = string(in.UnsafeString())
 			}
 		case "message":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Message = string(in.String())
+				out.Message = string(in.UnsafeString())
 			}
 		case "cause":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Cause = string(in.String())
+				out.Cause = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -156,31 +156,31 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore1(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.CallState = ConnectionState(in.String())
+				out.CallState = ConnectionState(in.UnsafeString())
 			}
 		case "Type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = ConnectionType(in.String())
+				out.Type = ConnectionType(in.UnsafeString())
 			}
 		case "CurrentStateTime":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.CurrentStateTime = string(in.String())
+				out.CurrentStateTime = string(in.UnsafeString())
 			}
 		case "Campaign":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Campaign = string(in.String())
+				out.Campaign = string(in.UnsafeString())
 			}
 		case "DN":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.DN = string(in.String())
+				out.DN = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -277,13 +277,13 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore2(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ConnectionID = string(in.String())
+				out.ConnectionID = string(in.UnsafeString())
 			}
 		case "contactId":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ContactID = string(in.String())
+				out.ContactID = string(in.UnsafeString())
 			}
 		case "phoneNumber":
 			if in.IsNull() {
@@ -296,26 +296,26 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore2(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.PhoneNumber = string(in.String())
+					*out.PhoneNumber = string(in.UnsafeString())
 				}
 			}
 		case "status":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Status = ConnectionState(in.String())
+				out.Status = ConnectionState(in.UnsafeString())
 			}
 		case "statusTimestamp":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.StatusTimestamp = string(in.String())
+				out.StatusTimestamp = string(in.UnsafeString())
 			}
 		case "type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = ConnectionType(in.String())
+				out.Type = ConnectionType(in.UnsafeString())
 			}
 		case "buttonStates":
 			if in.IsNull() {
@@ -327,7 +327,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore2(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.PreviousStatus = ConnectionState(in.String())
+				out.PreviousStatus = ConnectionState(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -417,31 +417,31 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore3(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ConnectionID = string(in.String())
+				out.ConnectionID = string(in.UnsafeString())
 			}
 		case "digits":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Digits = string(in.String())
+				out.Digits = string(in.UnsafeString())
 			}
 		case "phoneNumber":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.PhoneNumber = string(in.String())
+				out.PhoneNumber = string(in.UnsafeString())
 			}
 		case "quickConnect":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.QuickConnect = string(in.String())
+				out.QuickConnect = string(in.UnsafeString())
 			}
 		case "agentState":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.AgentState = string(in.String())
+				out.AgentState = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -533,19 +533,19 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ConnectionID = string(in.String())
+				out.ConnectionID = string(in.UnsafeString())
 			}
 		case "type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = ConnectionType(in.String())
+				out.Type = ConnectionType(in.UnsafeString())
 			}
 		case "status":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Status = ConnectionState(in.String())
+				out.Status = ConnectionState(in.UnsafeString())
 			}
 		case "phoneNumber":
 			if in.IsNull() {
@@ -558,7 +558,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore4(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.PhoneNumber = string(in.String())
+					*out.PhoneNumber = string(in.UnsafeString())
 				}
 			}
 		default:
@@ -643,7 +643,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Source = string(in.String())
+				out.Source = string(in.UnsafeString())
 			}
 		case "error":
 			if in.IsNull() {
@@ -799,13 +799,13 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.CallType = ConnectionType(in.String())
+				out.CallType = ConnectionType(in.UnsafeString())
 			}
 		case "queueName":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.QueueName = string(in.String())
+				out.QueueName = string(in.UnsafeString())
 			}
 		case "queueTimestamp":
 			if in.IsNull() {
@@ -818,7 +818,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.QueueTimestamp = string(in.String())
+					*out.QueueTimestamp = string(in.UnsafeString())
 				}
 			}
 		default:
@@ -884,25 +884,25 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Channel = string(in.String())
+				out.Channel = string(in.UnsafeString())
 			}
 		case "topic":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Topic = string(in.String())
+				out.Topic = string(in.UnsafeString())
 			}
 		case "subtopic":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Subtopic = string(in.String())
+				out.Subtopic = string(in.UnsafeString())
 			}
 		case "source":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Source = string(in.String())
+				out.Source = string(in.UnsafeString())
 			}
 		case "message":
 			if in.IsNull() {
@@ -922,13 +922,13 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.RequestID = string(in.String())
+				out.RequestID = string(in.UnsafeString())
 			}
 		case "epoch":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Epoch = string(in.String())
+				out.Epoch = string(in.UnsafeString())
 			}
 		case "seq":
 			if in.IsNull() {
@@ -1057,7 +1057,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.ANI = string(in.String())
+					*out.ANI = string(in.UnsafeString())
 				}
 			}
 		case "DNIS":
@@ -1071,7 +1071,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 				if in.IsNull() {
 					in.Skip()
 				} else {
-					*out.DNIS = string(in.String())
+					*out.DNIS = string(in.UnsafeString())
 				}
 			}
 		default:
@@ -1154,7 +1154,7 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ResponseText = string(in.String())
+				out.ResponseText = string(in.UnsafeString())
 			}
 		case "ResponseActual":
 			if in.IsNull() {
@@ -1184,19 +1184,19 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, ou
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.ID = string(in.String())
+				out.ID = string(in.UnsafeString())
 			}
 		case "event":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Event = string(in.String())
+				out.Event = string(in.UnsafeString())
 			}
 		case "CallType":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.CallType = string(in.String())
+				out.CallType = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -1297,19 +1297,19 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore10(in *jlexer.Lexer, o
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Label = string(in.String())
+				out.Label = string(in.UnsafeString())
 			}
 		case "code":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Code = string(in.String())
+				out.Code = string(in.UnsafeString())
 			}
 		case "type":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = string(in.String())
+				out.Type = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()

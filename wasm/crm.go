@@ -100,7 +100,7 @@ func (b *crmBridge) post(envelope []byte) {
 }
 
 // wants every message: one from anywhere but the softphone is reported as a diagnostic.
-func (b *crmBridge) wants(string, bool) bool { return true }
+func (b *crmBridge) wants([]byte, bool) bool { return true }
 
 // message handles one "message" event: origin, then source window, then the envelope, all before any state
 // changes. Rejections reach only "diagnostic" callbacks.
@@ -118,9 +118,10 @@ func (b *crmBridge) message(m message) {
 		return
 	}
 	b.rt.debug(b.debug, "ctibridge crm ←", m.data)
-	b.recorder.Envelope(now(), "in", m.data)
+	t := now() // one clock read: each costs two calls out to JavaScript
+	b.recorder.Envelope(t, "in", m.data)
 	deliveries := b.core.Receive(m.data, m.origin)
-	b.recorder.CallBar(now(), b.core.CallBar())
+	b.recorder.CallBar(t, b.core.CallBar())
 	for _, d := range deliveries {
 		b.deliver(d)
 	}

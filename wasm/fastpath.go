@@ -75,7 +75,7 @@ type message struct {
 
 // fastRole is what a role does with what the fast path brings.
 type fastRole interface {
-	wants(origin string, fromPeer bool) bool // whether to read a message at all (before its data is copied)
+	wants(origin []byte, fromPeer bool) bool // whether to read a message at all (before its data is copied)
 	message(m message)
 	snapshot(data []byte, ok bool) // ok is false when the snapshot was over dataMax
 	panicked(p any)
@@ -118,7 +118,7 @@ func exportWants(id, fromPeer, originLen int32) int32 {
 	fastMu.Lock()
 	r := roles[id]
 	fastMu.Unlock()
-	if r == nil || !r.wants(string(inbox[:clamp(originLen, originMax)]), fromPeer == 1) {
+	if r == nil || !r.wants(inbox[:clamp(originLen, originMax)], fromPeer == 1) {
 		return 0
 	}
 	return 1

@@ -190,8 +190,8 @@ func (b *softphoneBridge) snapshot(data []byte, ok bool) {
 
 // wants every message but Streams' own traffic with the CCP iframe, which arrives on the same window, often,
 // and is not the bridge's to read or judge.
-func (b *softphoneBridge) wants(origin string, fromPeer bool) bool {
-	return fromPeer || b.ccpOrigin == "" || origin != b.ccpOrigin
+func (b *softphoneBridge) wants(origin []byte, fromPeer bool) bool {
+	return fromPeer || b.ccpOrigin == "" || string(origin) != b.ccpOrigin // compared in place, not copied
 }
 
 // message handles one "message" event: only the parent window, from an allowed origin, may send requests.

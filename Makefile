@@ -26,7 +26,7 @@ WASM_ENV := GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 STREAMS_JS := web/test/node_modules/amazon-connect-streams/release/connect-streams-min.js
 
-.PHONY: build deps test test-native test-wasm test-e2e fuzz generate check-generated lint size demo bench dist clean
+.PHONY: build deps test test-native test-wasm test-e2e fuzz generate check-generated lint size demo bench profile dist clean
 
 ## build: web/ctibridge.wasm, web/wasm_exec.js and web/vendor/connect-streams-min.js (git ignores all three)
 build: web/ctibridge.wasm web/wasm_exec.js web/vendor/connect-streams-min.js
@@ -116,6 +116,10 @@ demo: build web/test/node_modules/.package-lock.json
 bench: build deps
 	$(GO) test -run='^$$' -bench=. -benchmem ./core
 	node web/test/bench/bench.mjs
+
+## profile: where the bridge's time per event goes in Chromium (after make bench)
+profile: build deps
+	node web/test/bench/profile.mjs
 
 clean:
 	rm -rf $(BIN) $(TMPDIR) web/ctibridge.wasm web/wasm_exec.js web/vendor web/test/node_modules dist

@@ -503,3 +503,23 @@ func TestRolesKeepNothingOfTheirInput(t *testing.T) {
 	bar := crm.CallBar()
 	assert.Equal(t, core.Enable, bar.States[core.Disconnect], "the CRM's call bar after the connected call: %v", bar)
 }
+
+// TestRepeatedSnapshotIsSkipped: Streams pushes the same snapshot about once a second; the softphone skips one
+// identical to the last before decoding it (no allocation, nothing posted), and still sees every change.
+func TestRepeatedSnapshotIsSkipped(t *testing.T) {
+	var out coretest.Outbox
+	phone := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
+	a, b := ringing(), connected()
+	require.NoError(t, phone.Observe(a))
+	require.NotEmpty(t, out.Take())
+	again := bytes.Clone(a) // equal, not the same buffer
+	assert.Zero(t, testing.AllocsPerRun(50, func() { require.NoError(t, phone.Observe(again)) }), "the repeated snapshot was decoded")
+	assert.Empty(t, out.Take())
+	require.NoError(t, phone.Observe(b))
+	assert.NotEmpty(t, out.Take(), "ringing → connected")
+	require.NoError(t, phone.Observe(a))
+	assert.NotEmpty(t, out.Take(), "connected → ringing again")
+	require.Error(t, phone.Observe([]byte(`{"contacts":`)))
+	require.NoError(t, phone.Observe(a))
+	assert.Empty(t, out.Take(), "a snapshot that failed to decode is not the last one observed")
+}

@@ -31,7 +31,8 @@ type Softphone struct {
 	send     Sender
 	epoch    string
 	seq      uint64
-	ready    bool // a first snapshot has been observed
+	ready    bool   // a first snapshot has been observed
+	snapshot []byte // the last snapshot observed, as Streams serialised it
 	agent    Agent
 	contact  *Contact           // the current voice contact, nil when there is none
 	inflight map[string]*flight // Streams actions under way, by actionKey
@@ -96,13 +97,23 @@ func (s *Softphone) RefuseVersion(hello Envelope) {
 // describes) and posts, in order: an AgentStateChange if the agent's state changed, then one
 // InboundCallStateChange per connection whose state changed, in Streams' connection order, each computed on
 // the state as it stood after the changes before it; when the contact goes away, a Snapshot with no calls.
+//
+// Streams pushes a snapshot every time its worker polls, about once a second, and most change nothing: one
+// identical to the last is skipped before it is decoded.
 func (s *Softphone) Observe(snapshot []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ready && bytes.Equal(snapshot, s.snapshot) {
+		return nil
+	}
+	data := bytes.Clone(snapshot) // the decoded strings are views of this copy (wire.go)
 	var snap StreamsSnapshot
-	l := jlexer.Lexer{Data: bytes.Clone(snapshot)} // the decoded strings are views of this copy (wire.go)
+	l := jlexer.Lexer{Data: data}
 	snap.UnmarshalEasyJSON(&l)
 	if err := l.Error(); err != nil {
 		return err
 	}
+	s.snapshot = data
 	var cur *Contact
 	for i := range snap.Contacts {
 		if t := snap.Contacts[i].Type; (t == "voice" || t == "queue_callback") && snap.Contacts[i].ContactID != "" {
@@ -112,8 +123,6 @@ func (s *Softphone) Observe(snapshot []byte) error {
 		}
 	}
 
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	first := !s.ready
 	s.ready = true
 	if agent := snap.Agent(); first || agent != s.agent {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/mailru/easyjson/jwriter"
@@ -233,7 +234,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 			diag(ReasonBadShape, "AgentStateChange without agent")
 			return out
 		}
-		c.agent = env.Message.Agent
+		c.keepAgentLocked(env.Message.Agent)
 		out = append(out, Delivery{OnAgentStateChange, messageText(&env)})
 	case env.Subtopic == SubtopicInboundCallStateChange:
 		if env.Message.Call == nil {
@@ -277,16 +278,10 @@ func (c *CRM) trackSequenceLocked(env *Envelope, diag func(Reason, string)) {
 func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, string)) []Delivery {
 	conn := ev.Connection()
 	if c.contact == nil || c.contact.ID != ev.ResponseActual.ContactID {
-		c.contact = &Contact{ID: ev.ResponseActual.ContactID, Type: "voice"}
+		c.contact = &Contact{Type: "voice"}
 	}
 	ct := c.contact
-	if ev.CallVariables.ANI != nil {
-		ct.ANI = *ev.CallVariables.ANI
-	}
-	if ev.CallVariables.DNIS != nil {
-		ct.DNIS = *ev.CallVariables.DNIS
-	}
-	ct.QueueName = ev.ResponseFields.MediaProperties.QueueName
+	keepCallStrings(ct, ev)
 	held := ct.Connection(conn.ID)
 	if held != nil && conn.Since < held.Since {
 		diag(ReasonStaleEvent, "connection "+conn.ID+" is already "+string(held.State)+" since a later time")
@@ -297,14 +292,15 @@ func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, st
 	}
 	subject := len(ct.Connections)
 	if held != nil {
-		*held = conn
+		keepConnection(held, conn)
 		for i := range ct.Connections {
 			if ct.Connections[i].ID == conn.ID {
 				subject = i
 			}
 		}
 	} else {
-		ct.Connections = append(ct.Connections, conn)
+		ct.Connections = append(ct.Connections, Connection{})
+		keepConnection(&ct.Connections[subject], conn)
 	}
 	if want := Buttons(ct.Connections, subject); want != ev.ButtonStates {
 		diag(ReasonDrift, driftDetail(ev.ButtonStates, want))
@@ -312,6 +308,55 @@ func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, st
 	msg := messageText(env)
 	c.completeAnswerLocked(env.RequestID, &conn, msg)
 	return []Delivery{{OnCallStateChange, msg}}
+}
+
+// keep sets *held to a copy of s unless they are equal. A CRM holds a contact and the agent's state for as long
+// as they last: it keeps copies of their strings, not the views of an envelope that DecodeEnvelope returns,
+// which would keep each whole envelope alive, and copies nothing in the steady state.
+func keep(held *string, s string) {
+	if *held != s {
+		*held = strings.Clone(s)
+	}
+}
+
+func keepConnection(held *Connection, c Connection) {
+	keep(&held.ID, c.ID)
+	held.Type, held.State = constant(c.Type, connectionTypes), constant(c.State, connectionStates)
+	held.Since = c.Since
+	keep(&held.PhoneNumber, c.PhoneNumber)
+}
+
+// constant returns the element of known equal to s (a string of the program, not of an envelope), or a copy of s.
+func constant[T ~string](s T, known []T) T {
+	for _, k := range known {
+		if s == k {
+			return k
+		}
+	}
+	return T(strings.Clone(string(s)))
+}
+
+// keepCallStrings keeps what a call event says of its contact; a number the event does not carry is left as held.
+func keepCallStrings(ct *Contact, ev *CallEvent) {
+	keep(&ct.ID, ev.ResponseActual.ContactID)
+	if ev.CallVariables.ANI != nil {
+		keep(&ct.ANI, *ev.CallVariables.ANI)
+	}
+	if ev.CallVariables.DNIS != nil {
+		keep(&ct.DNIS, *ev.CallVariables.DNIS)
+	}
+	keep(&ct.QueueName, ev.ResponseFields.MediaProperties.QueueName)
+}
+
+func (c *CRM) keepAgentLocked(a *AgentStateMessage) {
+	held := AgentStateMessage{}
+	if c.agent != nil {
+		held = *c.agent
+	}
+	keep(&held.Label, a.Label)
+	keep(&held.Code, a.Code)
+	keep(&held.Type, a.Type)
+	c.agent = &held
 }
 
 // completeAnswerLocked ends the pending Answer when the agent's leg connects (with the event's message), or
@@ -333,20 +378,16 @@ func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byt
 func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
 	c.contact = nil
 	if env.Message.Agent != nil {
-		c.agent = env.Message.Agent
+		c.keepAgentLocked(env.Message.Agent)
 	}
 	for i := range env.Message.Calls {
 		ev := &env.Message.Calls[i]
 		if c.contact == nil {
-			c.contact = &Contact{ID: ev.ResponseActual.ContactID, Type: "voice", QueueName: ev.ResponseFields.MediaProperties.QueueName}
-			if ev.CallVariables.ANI != nil {
-				c.contact.ANI = *ev.CallVariables.ANI
-			}
-			if ev.CallVariables.DNIS != nil {
-				c.contact.DNIS = *ev.CallVariables.DNIS
-			}
+			c.contact = &Contact{Type: "voice"}
+			keepCallStrings(c.contact, ev)
 		}
-		c.contact.Connections = append(c.contact.Connections, ev.Connection())
+		c.contact.Connections = append(c.contact.Connections, Connection{})
+		keepConnection(&c.contact.Connections[len(c.contact.Connections)-1], ev.Connection())
 	}
 	out = append(out, Delivery{OnSnapshot, messageText(env)})
 	// A pending Answer whose connected event was lost in a reload or a gap ends with the agent leg's call

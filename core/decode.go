@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -131,21 +132,15 @@ func (ev *CallEvent) Validate() error {
 	return nil
 }
 
-func knownState(s ConnectionState) bool {
-	switch s {
-	case ConnInit, ConnConnecting, ConnConnected, ConnHold, ConnDisconnected, ConnSilentMonitor, ConnBarge:
-		return true
-	}
-	return false
-}
+// The connection states and types Streams defines.
+var (
+	connectionStates = []ConnectionState{ConnInit, ConnConnecting, ConnConnected, ConnHold, ConnDisconnected, ConnSilentMonitor, ConnBarge}
+	connectionTypes  = []ConnectionType{ConnAgent, ConnInbound, ConnOutbound, ConnMonitoring}
+)
 
-func knownType(t ConnectionType) bool {
-	switch t {
-	case ConnAgent, ConnInbound, ConnOutbound, ConnMonitoring:
-		return true
-	}
-	return false
-}
+func knownState(s ConnectionState) bool { return slices.Contains(connectionStates, s) }
+
+func knownType(t ConnectionType) bool { return slices.Contains(connectionTypes, t) }
 
 // scanEnvelope walks data once, without parsing it: it returns the deepest nesting of objects and arrays,
 // whether data starts (after white space) with '{', and the text of the top-level "message" value, which a CRM

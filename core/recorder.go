@@ -19,10 +19,13 @@ const (
 // that a user can attach them to a support ticket. Recording is a copy and nothing more, because it runs on
 // every event; masking phone numbers and formatting happen in Export. It is safe for concurrent use.
 type Recorder struct {
-	mu      sync.Mutex
-	size    int
-	entries []recorded // oldest first
-	bytes   int        // total len(data) of the entries
+	mu sync.Mutex
+	// ring holds the entries, oldest at first, count of them; it is allocated whole at the start, so that
+	// recording never grows it.
+	ring    []recorded
+	first   int
+	count   int
+	bytes   int // total len(data) of the entries
 	lastBar ButtonStates
 	haveBar bool
 	spare   []byte // the data buffer of the last entry forgotten, reused so that a steady stream allocates nothing
@@ -35,8 +38,14 @@ type recorded struct {
 	bar  *Decision // the call bar, for kind "buttons"
 }
 
-// NewRecorder returns a recorder that keeps the last size entries (and at most RecorderBytes of them).
-func NewRecorder(size int) *Recorder { return &Recorder{size: size} }
+// NewRecorder returns a recorder that keeps the last size entries (and at most RecorderBytes of them); size 0
+// or less means RecorderSize.
+func NewRecorder(size int) *Recorder {
+	if size <= 0 {
+		size = RecorderSize
+	}
+	return &Recorder{ring: make([]recorded, size)}
+}
 
 // Envelope records an envelope received ("in") or posted ("out") at time at (ms since the epoch).
 func (r *Recorder) Envelope(at int64, direction string, envelope []byte) {
@@ -70,22 +79,26 @@ func (r *Recorder) addCopy(at int64, kind string, data []byte) {
 }
 
 func (r *Recorder) addLocked(e recorded) {
-	size := r.size
-	if size <= 0 {
-		size = RecorderSize
+	if r.count == len(r.ring) {
+		r.forgetOldestLocked()
 	}
-	r.entries = append(r.entries, e)
+	r.ring[(r.first+r.count)%len(r.ring)] = e
+	r.count++
 	r.bytes += len(e.data)
-	// Forget the oldest entries beyond either bound. Re-slicing from the front is enough: append copies only
-	// the live entries when it next grows the array, so memory stays bounded.
-	for len(r.entries) > size || (r.bytes > RecorderBytes && len(r.entries) > 1) {
-		r.bytes -= len(r.entries[0].data)
-		if d := r.entries[0].data; cap(d) > cap(r.spare) {
-			r.spare = d
-		}
-		r.entries[0] = recorded{}
-		r.entries = r.entries[1:]
+	for r.bytes > RecorderBytes && r.count > 1 {
+		r.forgetOldestLocked()
 	}
+}
+
+func (r *Recorder) forgetOldestLocked() {
+	old := &r.ring[r.first]
+	r.bytes -= len(old.data)
+	if cap(old.data) > cap(r.spare) {
+		r.spare = old.data
+	}
+	*old = recorded{}
+	r.first = (r.first + 1) % len(r.ring)
+	r.count--
 }
 
 // Export writes the entries, oldest first, as {"entries": [{"at": "<ISO time>", "kind": "in", "data": {...}}]},
@@ -95,8 +108,8 @@ func (r *Recorder) Export() []byte {
 	defer r.mu.Unlock()
 	var w jwriter.Writer
 	w.RawString(`{"entries":[`)
-	for i := range r.entries {
-		e := r.entries[i]
+	for i := range r.count {
+		e := &r.ring[(r.first+i)%len(r.ring)]
 		if i > 0 {
 			w.RawByte(',')
 		}
@@ -116,7 +129,7 @@ func (r *Recorder) Export() []byte {
 		w.RawByte('}')
 	}
 	w.RawString(`],"size":`)
-	w.RawString(strconv.Itoa(len(r.entries)))
+	w.RawString(strconv.Itoa(r.count))
 	w.RawByte('}')
 	return w.Buffer.BuildBytes()
 }

@@ -32,6 +32,7 @@ import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { launch } from "../lib/browser.mjs";
 import { serve } from "../../../scripts/serve.mjs";
+import { ISOLATION } from "./isolation.mjs";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const web = path.join(repo, "web");
@@ -43,12 +44,6 @@ const quick = process.argv.includes("--quick");
 const N = quick
   ? { rtReps: 2, rt: 40, rtWarm: 10, cpuReps: 2, cpu: 500, burstReps: 1, burst: 10000, answer: 3, answerWarm: 1, startReps: 2, mem: [1000, 10000] }
   : { rtReps: 5, rt: 200, rtWarm: 30, cpuReps: 7, cpu: 2000, burstReps: 3, burst: 10000, answer: 12, answerWarm: 2, startReps: 6, mem: [1000, 100000] };
-
-const ISOLATION = {
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Embedder-Policy": "require-corp",
-  "Cross-Origin-Resource-Policy": "cross-origin",
-};
 
 const metrics = []; // [name, value, unit]
 const samples = {}; // everything, for latest.json

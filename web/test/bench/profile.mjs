@@ -16,6 +16,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "../lib/browser.mjs";
 import { serve } from "../../../scripts/serve.mjs";
+import { ISOLATION } from "./isolation.mjs";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const web = path.join(repo, "web");
@@ -23,11 +24,6 @@ const outDir = path.join(repo, ".tmp", "bench");
 const snapshots = path.join(outDir, "snapshots.json");
 const at = process.argv.indexOf("--events");
 const N = at > 0 ? Number(process.argv[at + 1]) : 3000;
-const ISOLATION = {
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Embedder-Policy": "require-corp",
-  "Cross-Origin-Resource-Policy": "cross-origin",
-};
 
 async function main() {
   if (!existsSync(snapshots)) throw new Error(`${path.relative(repo, snapshots)} is missing: run make bench first (it captures the Streams snapshots)`);

@@ -23,7 +23,7 @@ const (
 	CauseReloaded Cause = "SOFTPHONE_RELOADED"
 	// CauseClosed: the bridge was closed while the request was pending.
 	CauseClosed Cause = "CLOSED"
-	// CauseTransport: the request could not be posted.
+	// CauseTransport: the request could not be posted (the softphone's iframe is gone from the page).
 	CauseTransport Cause = "TRANSPORT"
 	// CauseCallEnded: the call ended before the request could complete (for example missed while answering).
 	CauseCallEnded Cause = "CALL_ENDED"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -35,6 +36,7 @@ type crmBridge struct {
 	recorder  *core.Recorder
 	stop      chan struct{}
 	closeOnce sync.Once
+	unposted  atomic.Bool // the last envelope could not be posted: the softphone's window is gone
 
 	pendingMu sync.Mutex
 	pending   []pendingRequest // requests whose Promise is not settled yet
@@ -96,7 +98,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 func (b *crmBridge) post(envelope []byte) {
 	b.recorder.Envelope(now(), "out", envelope)
 	b.rt.debug(b.debug, "ctibridge crm →", envelope)
-	b.channel.post(envelope)
+	b.unposted.Store(!b.channel.post(envelope))
 }
 
 // wants every message: one from anywhere but the softphone is reported as a diagnostic.
@@ -224,7 +226,13 @@ func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core
 			b.rt.settle(p, nil, ctrl.Fail(core.CauseInvalidArgument, err.Error()))
 			return p.promise
 		}
+		b.unposted.Store(false)
 		req := b.core.Begin(ctrl, reqArgs)
+		if b.unposted.Load() {
+			// Nothing will ever answer: say so now rather than after the timeout, with a live caller waiting.
+			b.core.Abandon(req, core.CauseTransport, "The request could not be posted: the softphone frame was removed from the page "+
+				"(or moved, which replaces its window). Load a bridge for the frame now in the page.")
+		}
 		b.pendingMu.Lock()
 		b.pending = append(b.pending, pendingRequest{req: req, promise: p})
 		b.pendingMu.Unlock()

@@ -203,3 +203,20 @@ func TestCRMCloseFailsPendingAndReleases(t *testing.T) {
 	s.observe(connected())
 	none(t, s.events, "event after close")
 }
+
+// TestCRMRequestToARemovedFrameFailsAtOnce: once the softphone's iframe is gone from the page, nothing can
+// answer; a request says so at once (TRANSPORT) instead of after its timeout, here a minute.
+func TestCRMRequestToARemovedFrameFailsAtOnce(t *testing.T) {
+	s := newCRMSetup(t, map[string]any{"timeoutMs": 60000})
+	s.ring()
+	_, err := s.frame.Call("remove")
+	require.NoError(t, err)
+	p, err := s.bridge.Call("answerCall")
+	require.NoError(t, err)
+	_, rejection := s.await(p)
+	require.False(t, rejection.IsUndefined())
+	assert.Equal(t, "TRANSPORT", str(t, rejection, "cause"))
+	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
+	assert.Contains(t, str(t, rejection, "code"), "softphone frame was removed from the page")
+	assert.Empty(t, s.streams.Actions())
+}

@@ -237,12 +237,20 @@ func (c *channel) emit(name string, payload []byte) {
 	_, _ = c.v.Call("emit", name, string(payload))
 }
 
-func (c *channel) post(envelope []byte) {
+// post sends envelope to the peer. It reports false when it could not: the peer window is gone (an iframe
+// removed from the page) or postMessage threw. A post recorded during an export is sent after it returns, and
+// reports true.
+func (c *channel) post(envelope []byte) bool {
 	if depth > 0 {
 		c.record(opPost, "", envelope)
-		return
+		return true
 	}
-	_, _ = c.v.Call("post", string(envelope))
+	v, err := c.v.Call("post", string(envelope))
+	if err != nil {
+		return false
+	}
+	posted, err := v.Bool()
+	return err == nil && posted
 }
 
 func (c *channel) record(op byte, name string, payload []byte) {

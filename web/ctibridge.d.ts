@@ -367,7 +367,7 @@ export type Cause =
   | "SOFTPHONE_RELOADED"
   /** The bridge was closed. */
   | "CLOSED"
-  /** The request could not be posted (declared in core/errors.go; not produced by this version). */
+  /** The request could not be posted: the softphone's iframe was removed from the page (or moved, which replaces its window). */
   | "TRANSPORT"
   /** The call ended before the request completed (missed or hung up while answering). */
   | "CALL_ENDED"

@@ -256,14 +256,19 @@ function fastPath(exports, pump) {
           peer = win;
           origins = targets;
         },
+        /** Whether text went out: not when the peer window is gone (an iframe removed from the page). */
         post(text) {
+          if (!peer || peer.closed) return false;
+          let posted = false;
           for (const origin of origins) {
             try {
               peer.postMessage(text, origin);
+              posted = true;
             } catch (err) {
               console.warn("ctibridge: posting failed:", String(err));
             }
           }
+          return posted;
         },
         /** Hands every "message" event of win to Go, with whether it came from source. */
         listen(win, source) {

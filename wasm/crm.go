@@ -27,7 +27,8 @@ const (
 type crmBridge struct {
 	rt        *jsRuntime
 	core      *core.CRM
-	target    safejs.Value // the softphone's window
+	target    safejs.Value // the softphone's window when the bridge started
+	frame     safejs.Value // its iframe element, or undefined when the page gave a Window
 	origin    string       // its exact origin
 	timeout   time.Duration
 	debug     debugMode
@@ -55,7 +56,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	if b.target, err = softphoneWindow(rt, opts); err != nil {
+	if b.target, b.frame, err = softphoneWindow(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
 	origin, _, err := optString(rt, opts, "softphoneOrigin")
@@ -81,12 +82,12 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.channel, err = newChannel(rt); err != nil {
 		return safejs.Value{}, err
 	}
-	if err := b.channel.peer(b.target, []string{b.origin}); err != nil {
+	if err := b.channel.peer(b.target, b.frame, []string{b.origin}); err != nil {
 		return safejs.Value{}, err
 	}
 	b.core = core.NewCRM(source, newEpoch(), b.post)
 	b.channel.serve(b)
-	if err := b.channel.listen(win, b.target); err != nil {
+	if err := b.channel.listen(win); err != nil {
 		b.channel.close()
 		return safejs.Value{}, err
 	}
@@ -230,8 +231,8 @@ func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core
 		req := b.core.Begin(ctrl, reqArgs)
 		if b.unposted.Load() {
 			// Nothing will ever answer: say so now rather than after the timeout, with a live caller waiting.
-			b.core.Abandon(req, core.CauseTransport, "The request could not be posted: the softphone frame was removed from the page "+
-				"(or moved, which replaces its window). Load a bridge for the frame now in the page.")
+			b.core.Abandon(req, core.CauseTransport, "The request could not be posted: the softphone frame is gone from the page. "+
+				"Load a bridge for the frame now in the page.")
 		}
 		b.pendingMu.Lock()
 		b.pending = append(b.pending, pendingRequest{req: req, promise: p})
@@ -381,21 +382,23 @@ func (b *crmBridge) close(safejs.Value, []safejs.Value) any {
 	return nil
 }
 
-// softphoneWindow reads the softphone option: an iframe element (its contentWindow) or a Window.
-func softphoneWindow(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
+// softphoneWindow reads the softphone option: an iframe element (its contentWindow, and the element, whose
+// window the bridge follows if the frame is moved in the page) or a Window (frame undefined).
+func softphoneWindow(rt *jsRuntime, opts safejs.Value) (win, frame safejs.Value, err error) {
+	errShape := errors.New("softphone must be the softphone's iframe element or its Window")
 	v, err := rt.getGuarded(opts, "softphone")
 	if err != nil {
-		return safejs.Value{}, err
+		return win, frame, err
 	}
 	if v.Type() != safejs.TypeObject || v.IsNull() {
-		return safejs.Value{}, errors.New("softphone must be the softphone's iframe element or its Window")
+		return win, frame, errShape
 	}
 	// A Window may be cross-origin: read it only through getGuarded.
 	if cw, err := rt.getGuarded(v, "contentWindow"); err == nil && cw.Type() == safejs.TypeObject && !cw.IsNull() {
-		return cw, nil
+		return cw, v, nil
 	}
 	if pm, err := rt.getGuarded(v, "postMessage"); err != nil || pm.Type() != safejs.TypeFunction {
-		return safejs.Value{}, errors.New("softphone must be the softphone's iframe element or its Window")
+		return win, frame, errShape
 	}
-	return v, nil
+	return v, safejs.Undefined(), nil
 }

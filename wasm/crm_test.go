@@ -74,8 +74,13 @@ func newCRMSetup(t *testing.T, opts map[string]any) *crmSetup {
 	return s
 }
 
+// sendToCRM posts from the frame's current window (a frame moved in the page has a new one).
 func (s *crmSetup) sendToCRM(b []byte) {
-	if _, err := s.win.Call("send", string(b), s.origin); err != nil {
+	win, err := s.frame.Get("contentWindow")
+	if err != nil || win.IsNull() {
+		return // the frame was removed: nothing is posted, as from a real softphone
+	}
+	if _, err := win.Call("send", string(b), s.origin); err != nil {
 		s.t.Errorf("relay: %v", err)
 	}
 }
@@ -217,6 +222,46 @@ func TestCRMRequestToARemovedFrameFailsAtOnce(t *testing.T) {
 	require.False(t, rejection.IsUndefined())
 	assert.Equal(t, "TRANSPORT", str(t, rejection, "cause"))
 	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
-	assert.Contains(t, str(t, rejection, "code"), "softphone frame was removed from the page")
+	assert.Contains(t, str(t, rejection, "code"), "softphone frame is gone from the page")
 	assert.Empty(t, s.streams.Actions())
+}
+
+// TestCRMFollowsAMovedFrame: moving the softphone's iframe in the page (as a framework re-rendering its parent
+// does) replaces its window; a bridge given the element posts to, and accepts messages from, the new one.
+func TestCRMFollowsAMovedFrame(t *testing.T) {
+	s := newCRMSetup(t, nil)
+	s.ring()
+	loaded := make(chan struct{}, 1)
+	onload, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
+		select {
+		case loaded <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	defer onload.Release()
+	require.NoError(t, s.frame.Set("onload", onload))
+	body, err := mustGet(t, s.rt.global, "document").Get("body")
+	require.NoError(t, err)
+	_, err = body.Call("append", s.frame) // moved to the end of the body: a new window loads
+	require.NoError(t, err)
+	next(t, loaded, "the moved frame's load")
+	win, err := s.frame.Get("contentWindow")
+	require.NoError(t, err)
+	require.False(t, win.Equal(s.win), "moving the frame gave it a new window")
+
+	// Envelopes the old window posted just before the move may still arrive, from a window no longer the
+	// softphone's: count from here.
+	wrongSource := s.counts(s.bridge)["WRONG_SOURCE"]
+	p, err := s.bridge.Call("answerCall")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(s.streams.Actions()) == 1 }, 5*time.Second, 10*time.Millisecond,
+		"the accept reaching Streams through the moved frame")
+	assert.Equal(t, core.ActAccept, s.streams.Actions()[0].Kind)
+	s.observe(connected())
+	message, rejection := s.await(p)
+	require.True(t, rejection.IsUndefined(), "answerCall rejected: %v", rejection)
+	assert.Equal(t, "connected", str(t, message, "call", "event"))
+	assert.Equal(t, wrongSource, s.counts(s.bridge)["WRONG_SOURCE"], "the new window's messages are the softphone's")
 }

@@ -208,18 +208,20 @@ func (c *channel) serve(r fastRole) {
 }
 
 // peer sets where post sends envelopes: win, naming each of origins.
-func (c *channel) peer(win safejs.Value, origins []string) error {
+// peer sets where posts go: win, naming each of origins; or, when frame (an iframe element) is not undefined,
+// the window frame holds at the time of each post, so that a frame moved in the page is followed.
+func (c *channel) peer(win, frame safejs.Value, origins []string) error {
 	list := make([]any, len(origins))
 	for i, o := range origins {
 		list[i] = o
 	}
-	_, err := c.v.Call("peer", win, list)
+	_, err := c.v.Call("peer", win, frame, list)
 	return err
 }
 
 // listen hands every "message" event of win to the role, with whether its source is the peer window.
-func (c *channel) listen(win, peer safejs.Value) error {
-	_, err := c.v.Call("listen", win, peer)
+func (c *channel) listen(win safejs.Value) error {
+	_, err := c.v.Call("listen", win)
 	return err
 }
 

@@ -88,13 +88,13 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.channel, err = newChannel(rt); err != nil {
 		return safejs.Value{}, err
 	}
-	if err := b.channel.peer(b.parent, b.targets); err != nil {
+	if err := b.channel.peer(b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
 	b.channel.serve(b)
-	if err := b.channel.listen(b.win, b.parent); err != nil {
+	if err := b.channel.listen(b.win); err != nil {
 		b.channel.close()
 		return safejs.Value{}, err
 	}

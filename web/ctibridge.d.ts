@@ -60,7 +60,7 @@ export interface CommonLoadOptions {
 /** Options of `load({role: "crm"})`. Mirrors wasm/crm.go newCRM. */
 export interface CrmLoadOptions extends CommonLoadOptions {
   role: "crm";
-  /** The softphone: its `<iframe>` element (the bridge posts to its `contentWindow`) or its Window. */
+  /** The softphone: its `<iframe>` element (the bridge posts to its `contentWindow` of the moment, following the frame if the page moves it) or its Window. */
   softphone: HTMLIFrameElement | Window;
   /**
    * The softphone page's exact origin, `scheme://host[:port]` in lower case, with no path: every request is
@@ -367,7 +367,7 @@ export type Cause =
   | "SOFTPHONE_RELOADED"
   /** The bridge was closed. */
   | "CLOSED"
-  /** The request could not be posted: the softphone's iframe was removed from the page (or moved, which replaces its window). */
+  /** The request could not be posted: the softphone's iframe was removed from the page (or, if `softphone` was its window, moved). */
   | "TRANSPORT"
   /** The call ended before the request completed (missed or hung up while answering). */
   | "CALL_ENDED"

@@ -210,8 +210,10 @@ function fastPath(exports, pump) {
     /** The channel of bridge id: its callbacks, its peer, its message listener and its Streams feed. */
     channel(id) {
       const callbacks = new Map(); // name → functions
-      let peer = null;
+      let peer = null; // the peer window, or
+      let frame = null; // the iframe element whose window is the peer at each moment (a moved frame gets a new one)
       let origins = [];
+      const peerWindow = () => (frame ? frame.contentWindow : peer);
       const stops = [];
       const channel = {
         on(name, fn) {
@@ -251,18 +253,20 @@ function fastPath(exports, pump) {
             }
           }
         },
-        /** Posts go to win, naming each of these exact origins. */
-        peer(win, targets) {
+        /** Posts go to win (or to element's window, when given), naming each of these exact origins. */
+        peer(win, element, targets) {
           peer = win;
+          frame = element || null;
           origins = targets;
         },
         /** Whether text went out: not when the peer window is gone (an iframe removed from the page). */
         post(text) {
-          if (!peer || peer.closed) return false;
+          const win = peerWindow();
+          if (!win || win.closed) return false;
           let posted = false;
           for (const origin of origins) {
             try {
-              peer.postMessage(text, origin);
+              win.postMessage(text, origin);
               posted = true;
             } catch (err) {
               console.warn("ctibridge: posting failed:", String(err));
@@ -270,10 +274,10 @@ function fastPath(exports, pump) {
           }
           return posted;
         },
-        /** Hands every "message" event of win to Go, with whether it came from source. */
-        listen(win, source) {
+        /** Hands every "message" event of win to Go, with whether it came from the peer window. */
+        listen(win) {
           const listener = (event) => {
-            const fromPeer = event.source === source ? 1 : 0;
+            const fromPeer = event.source !== null && event.source === peerWindow() ? 1 : 0;
             const o = write(String(event.origin), inbox, originMax).written;
             if (!exports.ctibridge_wants(id, fromPeer, o)) return; // traffic Go leaves alone: not even read
             const [kind, text] = classify(event.data);

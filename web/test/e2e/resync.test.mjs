@@ -192,17 +192,31 @@ describe("with the CCP emulator (real Streams)", () => {
   });
 });
 
+/**
+ * Moves the softphone iframe within the CRM page, as a framework re-rendering its parent does: the frame reloads
+ * in a new window. Returns the page's Date.now() at that moment.
+ */
+const moveSoftphoneFrame = (page) => page.evaluate(() => {
+  const f = document.getElementById("softphone");
+  f.parentNode.insertBefore(f, f.parentNode.firstChild === f ? null : f.parentNode.firstChild);
+  return Date.now();
+});
+
 describe("with the CCP emulator keeping the call across reloads (?persist=1, real Streams)", () => {
   const env = useDeployment({ emulator: "persist=1" }, { browser: false });
 
-  test("softphone reload mid-call: the new CCP still has the call, and the CRM holds it again", async () => {
+  for (const [what, restart] of [["softphone reload", reloadSoftphoneFrame], ["softphone iframe moved in the page (a re-render)", moveSoftphoneFrame]]) {
+    test(`${what} mid-call: the new CCP still has the call, and the CRM holds it again`, () => keptAcross(restart));
+  }
+
+  async function keptAcross(restart) {
     const context = await browser.newContext();
     try {
       const { page, emulator } = await answeredOnEmulator(context, env.deployment);
       const contactId = await emulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts[0].contactId);
       await timeCallbacks(page);
 
-      const reloadedAt = await reloadSoftphoneFrame(page);
+      const reloadedAt = await restart(page);
       const newEmulator = await emulatorFrame(page, emulator);
       const kept = await newEmulator.evaluate(() => ccpEmulator.snapshot().snapshot.contacts.map((c) => [c.contactId, c.state.type]));
       assert.deepEqual(kept, [[contactId, "connected"]], "the new emulator kept the connected call");
@@ -224,7 +238,7 @@ describe("with the CCP emulator keeping the call across reloads (?persist=1, rea
     } finally {
       await context.close();
     }
-  });
+  }
 });
 
 describe("with an Amazon side that keeps the call across reloads", () => {

@@ -27,9 +27,7 @@ const (
 type crmBridge struct {
 	rt        *jsRuntime
 	core      *core.CRM
-	target    safejs.Value // the softphone's window when the bridge started
-	frame     safejs.Value // its iframe element, or undefined when the page gave a Window
-	origin    string       // its exact origin
+	origin    string // the softphone's exact origin
 	timeout   time.Duration
 	debug     debugMode
 	funcs     funcs
@@ -56,7 +54,8 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	if b.target, b.frame, err = softphoneWindow(rt, opts); err != nil {
+	target, frame, err := softphoneWindow(rt, opts)
+	if err != nil {
 		return safejs.Value{}, err
 	}
 	origin, _, err := optString(rt, opts, "softphoneOrigin")
@@ -82,7 +81,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.channel, err = newChannel(rt); err != nil {
 		return safejs.Value{}, err
 	}
-	if err := b.channel.peer(b.target, b.frame, []string{b.origin}); err != nil {
+	if err := b.channel.peer(target, frame, []string{b.origin}); err != nil {
 		return safejs.Value{}, err
 	}
 	b.core = core.NewCRM(source, newEpoch(), b.post)

@@ -231,22 +231,7 @@ func TestCRMRequestToARemovedFrameFailsAtOnce(t *testing.T) {
 func TestCRMFollowsAMovedFrame(t *testing.T) {
 	s := newCRMSetup(t, nil)
 	s.ring()
-	loaded := make(chan struct{}, 1)
-	onload, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-		select {
-		case loaded <- struct{}{}:
-		default:
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	defer onload.Release()
-	require.NoError(t, s.frame.Set("onload", onload))
-	body, err := mustGet(t, s.rt.global, "document").Get("body")
-	require.NoError(t, err)
-	_, err = body.Call("append", s.frame) // moved to the end of the body: a new window loads
-	require.NoError(t, err)
-	next(t, loaded, "the moved frame's load")
+	s.appendAndLoad(s.frame) // moved to the end of the body: a new window loads
 	win, err := s.frame.Get("contentWindow")
 	require.NoError(t, err)
 	require.False(t, win.Equal(s.win), "moving the frame gave it a new window")

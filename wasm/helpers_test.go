@@ -111,6 +111,20 @@ func (p *page) iframe(srcdoc string) (element, win safejs.Value) {
 	require.NoError(p.t, err)
 	element, err = doc.Call("createElement", "iframe")
 	require.NoError(p.t, err)
+	if srcdoc != "" {
+		require.NoError(p.t, element.Set("srcdoc", srcdoc))
+	}
+	p.appendAndLoad(element)
+	p.t.Cleanup(func() { _, _ = element.Call("remove") })
+	win, err = element.Get("contentWindow")
+	require.NoError(p.t, err)
+	return element, win
+}
+
+// appendAndLoad appends element to the body (moving it there if it is in the page already, which gives an
+// iframe a new window) and waits for its load event.
+func (p *page) appendAndLoad(element safejs.Value) {
+	p.t.Helper()
 	loaded := make(chan struct{}, 1)
 	onload, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
 		select {
@@ -122,9 +136,9 @@ func (p *page) iframe(srcdoc string) (element, win safejs.Value) {
 	require.NoError(p.t, err)
 	defer onload.Release()
 	require.NoError(p.t, element.Set("onload", onload))
-	if srcdoc != "" {
-		require.NoError(p.t, element.Set("srcdoc", srcdoc))
-	}
+	defer func() { _ = element.Set("onload", safejs.Null()) }()
+	doc, err := p.rt.global.Get("document")
+	require.NoError(p.t, err)
 	body, err := doc.Get("body")
 	require.NoError(p.t, err)
 	_, err = body.Call("appendChild", element)
@@ -134,11 +148,6 @@ func (p *page) iframe(srcdoc string) (element, win safejs.Value) {
 	case <-time.After(5 * time.Second):
 		p.t.Fatal("iframe never loaded")
 	}
-	require.NoError(p.t, element.Set("onload", safejs.Null()))
-	p.t.Cleanup(func() { _, _ = element.Call("remove") })
-	win, err = element.Get("contentWindow")
-	require.NoError(p.t, err)
-	return element, win
 }
 
 func (p *page) object(m map[string]any) safejs.Value {

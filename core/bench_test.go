@@ -203,7 +203,7 @@ func BenchmarkObserve(b *testing.B) {
 	b.Logf("snapshot: %d bytes", len(connected))
 	b.Run("change", func(b *testing.B) {
 		sent := 0
-		phone := core.NewSoftphone("bench", &coretest.Streams{}, func([]byte) { sent++ })
+		phone := core.NewSoftphone("bench", &coretest.Streams{}, func([]byte) error { sent++; return nil })
 		if err := phone.Observe(connected); err != nil {
 			b.Fatal(err)
 		}
@@ -221,7 +221,7 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	})
 	b.Run("unchanged", func(b *testing.B) {
-		phone := core.NewSoftphone("bench", &coretest.Streams{}, func([]byte) {})
+		phone := core.NewSoftphone("bench", &coretest.Streams{}, func([]byte) error { return nil })
 		if err := phone.Observe(connected); err != nil {
 			b.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func BenchmarkCRMReceive(b *testing.B) {
 	prefix, events := receiveFeed(b, batch)
 	b.Logf("event envelope: %d bytes", len(events[0]))
 	fresh := func() *core.CRM {
-		crm := core.NewCRM("myapp", "crm-epoch", func([]byte) {})
+		crm := core.NewCRM("myapp", "crm-epoch", func([]byte) error { return nil })
 		for _, e := range prefix {
 			crm.Receive(e, "https://softphone.example")
 		}

@@ -93,8 +93,8 @@ func (c *CRM) Connected() bool {
 }
 
 func (c *CRM) helloLocked() {
-	c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Source: c.source,
-		Epoch: c.epoch, Version: ProtocolVersion}))
+	_ = c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Source: c.source,
+		Epoch: c.epoch, Version: ProtocolVersion})) // repeated until the softphone answers
 }
 
 // Begin starts control ctrl with args (may be nil). A control whose button is not Enable in the call bar of
@@ -131,8 +131,12 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	if ctrl.Subtopic == SubtopicSetAgentState {
 		topic = TopicAgent
 	}
-	c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: topic, Subtopic: ctrl.Subtopic, Source: c.source,
+	err := c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: topic, Subtopic: ctrl.Subtopic, Source: c.source,
 		RequestID: r.ID, Version: ProtocolVersion, Args: args}))
+	if err != nil {
+		// Nothing will ever answer: say so now rather than after the timeout, with a live caller waiting.
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseTransport, "The request could not be posted: "+err.Error()+".")})
+	}
 	return r
 }
 
@@ -221,7 +225,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 		if c.failure == "" {
 			diag(ReasonPeerFailed, env.Message.Error.Code)
 		}
-		c.failure = env.Message.Error.Code
+		c.failure = strings.Clone(env.Message.Error.Code) // held for as long as the softphone stays failed
 		c.failAllLocked(CauseNotReady, c.failure)
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello:
 		// The softphone (re)started; its epoch was noted above. Ask for its state.
@@ -263,7 +267,7 @@ func (c *CRM) trackSequenceLocked(env *Envelope, diag func(Reason, string)) {
 				c.helloLocked()
 			}
 		}
-		c.peerEpoch = env.Epoch
+		keep(&c.peerEpoch, env.Epoch)
 	case env.Seq != c.peerSeq+1:
 		diag(ReasonSequenceGap, "expected "+strconv.FormatUint(c.peerSeq+1, 10)+", got "+strconv.FormatUint(env.Seq, 10))
 		c.helloLocked()
@@ -326,7 +330,8 @@ func keepConnection(held *Connection, c Connection) {
 	keep(&held.PhoneNumber, c.PhoneNumber)
 }
 
-// constant returns the element of known equal to s (a string of the program, not of an envelope), or a copy of s.
+// constant returns the element of known equal to s (a string of the program, not of an envelope), or a copy of s
+// (which Validate makes unreachable today, and keeps right should it admit a value it does not list).
 func constant[T ~string](s T, known []T) T {
 	for _, k := range known {
 		if s == k {
@@ -349,14 +354,12 @@ func keepCallStrings(ct *Contact, ev *CallEvent) {
 }
 
 func (c *CRM) keepAgentLocked(a *AgentStateMessage) {
-	held := AgentStateMessage{}
-	if c.agent != nil {
-		held = *c.agent
+	if c.agent == nil {
+		c.agent = &AgentStateMessage{}
 	}
-	keep(&held.Label, a.Label)
-	keep(&held.Code, a.Code)
-	keep(&held.Type, a.Type)
-	c.agent = &held
+	keep(&c.agent.Label, a.Label)
+	keep(&c.agent.Code, a.Code)
+	keep(&c.agent.Type, a.Type)
 }
 
 // completeAnswerLocked ends the pending Answer when the agent's leg connects (with the event's message), or

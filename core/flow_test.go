@@ -403,7 +403,7 @@ func TestPeerOfAnotherVersionGetsAClearError(t *testing.T) {
 	assert.Equal(t, "crm-9", envs[0].RequestID, "names the refused CRM")
 
 	// That refusal, seen by another CRM (this one), is only a diagnostic.
-	other := core.NewCRM("myapp", "crm-1", func([]byte) {})
+	other := core.NewCRM("myapp", "crm-1", func([]byte) error { return nil })
 	ds = other.Receive(core.Encode(&envs[0]), "o")
 	require.Len(t, ds, 1)
 	assert.Contains(t, string(ds[0].Payload), "VERSION_MISMATCH")
@@ -449,13 +449,21 @@ func TestStaleAndDriftDiagnosticsReachCallbacks(t *testing.T) {
 	sample, err := os.ReadFile("testdata/answer-response.json")
 	require.NoError(t, err)
 	drifted := strings.Replace(string(sample), `"hold": "Hide"`, `"hold": "Enable"`, 1)
-	crm := core.NewCRM("s", "c", func([]byte) {})
+	crm := core.NewCRM("s", "c", func([]byte) error { return nil })
 	ds := crm.Receive([]byte(drifted), "o")
 	require.Len(t, ds, 2)
 	assert.Equal(t, core.OnDiagnostic, ds[0].Name)
 	assert.Contains(t, string(ds[0].Payload), "BUTTONSTATES_DRIFT")
 	assert.Contains(t, string(ds[0].Payload), "hold: softphone Enable, table Hide")
 	assert.Equal(t, core.OnCallStateChange, ds[1].Name)
+}
+
+func texts(envelopes [][]byte) []string {
+	out := make([]string, len(envelopes))
+	for i, e := range envelopes {
+		out[i] = string(e)
+	}
+	return out
 }
 
 // TestRolesKeepNothingOfTheirInput: decoded strings are views of a copy each role makes (wire.go), so a caller
@@ -468,21 +476,24 @@ func TestRolesKeepNothingOfTheirInput(t *testing.T) {
 			b[i] = '#'
 		}
 	}
-	var out coretest.Outbox
+	// The softphone: what it posts for the next snapshot, after its input was overwritten, is what a softphone
+	// that was given the same snapshots untouched posts.
+	var out, want coretest.Outbox
 	phone := core.NewSoftphone("phone-1", &coretest.Streams{}, out.Send)
-	for _, snapshot := range [][]byte{ringing(), connected()} {
-		buf := bytes.Clone(snapshot)
-		require.NoError(t, phone.Observe(buf))
-		clobber(buf)
-		posted := len(out.Take())
-		require.NotZero(t, posted)
-		require.NoError(t, phone.Observe(snapshot))
-		assert.Empty(t, out.Envelopes(), "the same snapshot again changed the softphone's state")
-	}
+	untouched := core.NewSoftphone("phone-1", &coretest.Streams{}, want.Send)
+	buf := ringing()
+	require.NoError(t, phone.Observe(buf))
+	require.NoError(t, untouched.Observe(ringing()))
+	clobber(buf)
+	require.NoError(t, phone.Observe(connected()))
+	require.NoError(t, untouched.Observe(connected()))
+	got, expected := out.Take(), want.Take()
+	require.NotEmpty(t, expected)
+	assert.Equal(t, texts(expected), texts(got), "the softphone's state changed with its input")
 
 	phone2 := core.NewSoftphone("phone-2", &coretest.Streams{}, out.Send)
 	require.NoError(t, phone2.Observe(connected()))
-	crm := core.NewCRM("myapp", "crm-1", func([]byte) {})
+	crm := core.NewCRM("myapp", "crm-1", func([]byte) error { return nil })
 	for _, e := range out.Take() {
 		want, err := core.DecodeEnvelope(e)
 		require.NoError(t, err)
@@ -522,4 +533,47 @@ func TestRepeatedSnapshotIsSkipped(t *testing.T) {
 	require.Error(t, phone.Observe([]byte(`{"contacts":`)))
 	require.NoError(t, phone.Observe(a))
 	assert.Empty(t, out.Take(), "a snapshot that failed to decode is not the last one observed")
+}
+
+// TestRequestThatCannotBePostedFailsAtOnce: when the Sender cannot reach the softphone (its frame is gone from
+// the page), the request ends before Begin returns, with TRANSPORT and the Sender's reason, instead of timing out.
+func TestRequestThatCannotBePostedFailsAtOnce(t *testing.T) {
+	var fromPhone, toPhone coretest.Outbox
+	gone := false
+	crm := core.NewCRM("myapp", "crm-1", func(b []byte) error {
+		if gone {
+			return errors.New("the frame is gone")
+		}
+		return toPhone.Send(b)
+	})
+	phone := core.NewSoftphone("phone-1", &coretest.Streams{}, fromPhone.Send)
+	require.NoError(t, phone.Observe(ringing()))
+	for _, e := range fromPhone.Take() {
+		crm.Receive(e, "https://softphone.example")
+	}
+	require.Equal(t, core.Enable, crm.CallBar().States[core.Answer])
+	toPhone.Take()
+
+	gone = true
+	r := crm.Begin(answerControl(), nil)
+	select {
+	case <-r.Done():
+	default:
+		t.Fatal("the request is pending, though its envelope went nowhere")
+	}
+	var e *core.Error
+	require.ErrorAs(t, r.Result().Err, &e)
+	assert.Equal(t, core.CauseTransport, e.Cause)
+	assert.Equal(t, "ANSWER_CALL_FAILED", e.Type)
+	assert.Equal(t, "The request could not be posted: the frame is gone.", e.Code)
+
+	gone = false
+	again := crm.Begin(answerControl(), nil)
+	assert.NotNil(t, again)
+	select {
+	case <-again.Done():
+		t.Fatalf("a request that was posted ended at once: %v", again.Result().Err)
+	default:
+	}
+	assert.Len(t, toPhone.Take(), 1, "the next answerCall is posted: the failed one left nothing pending")
 }

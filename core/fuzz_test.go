@@ -3,7 +3,9 @@ package core_test
 import (
 	"errors"
 	"os"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/ctibridge/ctibridge/core"
 	"github.com/ctibridge/ctibridge/core/coretest"
@@ -123,7 +125,7 @@ func FuzzObserve(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out coretest.Outbox
 		phone := core.NewSoftphone("e", &coretest.Streams{}, out.Send)
-		crm := core.NewCRM("s", "c", func([]byte) {})
+		crm := core.NewCRM("s", "c", func([]byte) error { return nil })
 		_ = phone.Observe(data)
 		for _, b := range out.Take() {
 			if _, err := core.DecodeEnvelope(b); err != nil {
@@ -132,5 +134,28 @@ func FuzzObserve(f *testing.F) {
 			crm.Receive(b, "o")
 		}
 		crm.Receive(data, "o")
+	})
+}
+
+// rfc3339 is RFC 3339's date-time, with the offsets it allows (hours 00–23, minutes 00–59).
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
+
+// FuzzParseTimestamp: the hand-written reader never disagrees with time.Parse. What it reads, time.Parse reads
+// to the same millisecond; and what time.Parse reads in RFC 3339's own shape, it reads too (the epoch itself
+// aside, which both give as 0).
+func FuzzParseTimestamp(f *testing.F) {
+	for _, s := range []string{"2020-04-09T09:14:54.955Z", "2020-04-09T09:14:54.955+02:00", "0000-01-01T00:00:00Z",
+		"2020-04-09T09:14:54-24:00", "2021-02-29T00:00:00Z", "1969-12-31T23:59:59.9999Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		got := core.ParseTimestamp(&s)
+		if got != 0 && (err != nil || tm.UnixMilli() != got) {
+			t.Fatalf("%q: read as %d; time.Parse: %d, %v", s, got, tm.UnixMilli(), err)
+		}
+		if err == nil && rfc3339.MatchString(s) && tm.UnixMilli() != 0 && got != tm.UnixMilli() {
+			t.Fatalf("%q: read as %d; time.Parse: %d", s, got, tm.UnixMilli())
+		}
 	})
 }

@@ -79,6 +79,9 @@ func (r *Recorder) addCopy(at int64, kind string, data []byte) {
 }
 
 func (r *Recorder) addLocked(e recorded) {
+	if r.ring == nil { // a Recorder{} rather than NewRecorder
+		r.ring = make([]recorded, RecorderSize)
+	}
 	if r.count == len(r.ring) {
 		r.forgetOldestLocked()
 	}

@@ -18,9 +18,10 @@ type StreamsPort interface {
 	Do(a Action, done func(err error))
 }
 
-// Sender posts one encoded envelope to the CRM window. It must not block and must not call back into the role.
-// The envelope is valid only during the call: a Sender that keeps it keeps a copy.
-type Sender func(envelope []byte)
+// Sender posts one encoded envelope to the other window. It must not block and must not call back into the role.
+// It returns an error when the envelope cannot reach the window (it is gone from the page). The envelope is
+// valid only during the call: a Sender that keeps it keeps a copy.
+type Sender func(envelope []byte) error
 
 // Softphone is the softphone role: it turns Streams agent snapshots into event envelopes and CRM requests into
 // Streams actions. Create it with NewSoftphone; it is safe for concurrent use.
@@ -113,7 +114,6 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	if err := l.Error(); err != nil {
 		return err
 	}
-	s.snapshot = data
 	var cur *Contact
 	for i := range snap.Contacts {
 		if t := snap.Contacts[i].Type; (t == "voice" || t == "queue_callback") && snap.Contacts[i].ContactID != "" {
@@ -143,6 +143,7 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	if cur != nil {
 		s.diffLocked(old, cur)
 	}
+	s.snapshot = data // only once it is applied: one whose update failed half-way is applied again
 	return nil
 }
 
@@ -417,7 +418,7 @@ func (s *Softphone) postLocked(env *Envelope) {
 	if len(b) > MaxEnvelopeBytes {
 		return
 	}
-	s.send(b)
+	_ = s.send(b) // a CRM that is gone has nothing to be told; one that comes back says Hello and gets a Snapshot
 }
 
 // AgentStateOf describes an agent state as the vendor page's Message Parameters table does: label and code are

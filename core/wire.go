@@ -9,7 +9,7 @@ package core
 // their own copy of the message, which nothing writes to afterwards: one allocation per message instead of
 // one per string (a call event: 6 allocations instead of 28).
 //go:generate go tool easyjson -no_std_marshalers wire.go streams.go
-//go:generate sed -i -e "/easyjson \"github.com.mailru.easyjson\"/d" -e "/_ easyjson.Marshaler/d" -e "s/in[.]String()/in.UnsafeString()/" wire_easyjson.go streams_easyjson.go
+//go:generate sed -i -e "/easyjson \"github.com.mailru.easyjson\"/d" -e "/_ easyjson.Marshaler/d" -e "s/in[.]String()/in.UnsafeString()/g" wire_easyjson.go streams_easyjson.go
 
 // Wire constants, verbatim from the vendor's Answer Call page (spec/answer-call.txt) and product contract.
 const (

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hack-pad/safejs"
@@ -35,7 +34,6 @@ type crmBridge struct {
 	recorder  *core.Recorder
 	stop      chan struct{}
 	closeOnce sync.Once
-	unposted  atomic.Bool // the last envelope could not be posted: the softphone's window is gone
 
 	pendingMu sync.Mutex
 	pending   []pendingRequest // requests whose Promise is not settled yet
@@ -94,11 +92,17 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	return b.object()
 }
 
+// errFrameGone is why nothing can reach a softphone whose iframe is no longer in the page.
+var errFrameGone = errors.New("the softphone frame is gone from the page (load a bridge for the frame now in the page)")
+
 // post sends one envelope to the softphone, naming its exact origin.
-func (b *crmBridge) post(envelope []byte) {
+func (b *crmBridge) post(envelope []byte) error {
 	b.recorder.Envelope(now(), "out", envelope)
 	b.rt.debug(b.debug, "ctibridge crm →", envelope)
-	b.unposted.Store(!b.channel.post(envelope))
+	if !b.channel.post(envelope) {
+		return errFrameGone
+	}
+	return nil
 }
 
 // wants every message: one from anywhere but the softphone is reported as a diagnostic.
@@ -226,18 +230,12 @@ func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core
 			b.rt.settle(p, nil, ctrl.Fail(core.CauseInvalidArgument, err.Error()))
 			return p.promise
 		}
-		b.unposted.Store(false)
 		req := b.core.Begin(ctrl, reqArgs)
-		if b.unposted.Load() {
-			// Nothing will ever answer: say so now rather than after the timeout, with a live caller waiting.
-			b.core.Abandon(req, core.CauseTransport, "The request could not be posted: the softphone frame is gone from the page. "+
-				"Load a bridge for the frame now in the page.")
-		}
 		b.pendingMu.Lock()
 		b.pending = append(b.pending, pendingRequest{req: req, promise: p})
 		b.pendingMu.Unlock()
 		select {
-		case <-req.Done(): // refused at once (NOT_ALLOWED, closed, the softphone failed)
+		case <-req.Done(): // refused at once (NOT_ALLOWED, closed, the softphone failed or is gone)
 			b.settleEnded()
 		default:
 			go b.expire(req)

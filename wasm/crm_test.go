@@ -75,14 +75,15 @@ func newCRMSetup(t *testing.T, opts map[string]any) *crmSetup {
 }
 
 // sendToCRM posts from the frame's current window (a frame moved in the page has a new one).
-func (s *crmSetup) sendToCRM(b []byte) {
+func (s *crmSetup) sendToCRM(b []byte) error {
 	win, err := s.frame.Get("contentWindow")
 	if err != nil || win.IsNull() {
-		return // the frame was removed: nothing is posted, as from a real softphone
+		return errors.New("the frame was removed") // nothing is posted, as from a real softphone
 	}
 	if _, err := win.Call("send", string(b), s.origin); err != nil {
 		s.t.Errorf("relay: %v", err)
 	}
+	return nil
 }
 
 func (s *crmSetup) observe(snapshot []byte) {
@@ -222,7 +223,8 @@ func TestCRMRequestToARemovedFrameFailsAtOnce(t *testing.T) {
 	require.False(t, rejection.IsUndefined())
 	assert.Equal(t, "TRANSPORT", str(t, rejection, "cause"))
 	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
-	assert.Contains(t, str(t, rejection, "code"), "softphone frame is gone from the page")
+	assert.Equal(t, "The request could not be posted: the softphone frame is gone from the page "+
+		"(load a bridge for the frame now in the page).", str(t, rejection, "code"))
 	assert.Empty(t, s.streams.Actions())
 }
 

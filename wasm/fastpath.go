@@ -207,7 +207,6 @@ func (c *channel) serve(r fastRole) {
 	fastMu.Unlock()
 }
 
-// peer sets where post sends envelopes: win, naming each of origins.
 // peer sets where posts go: win, naming each of origins; or, when frame (an iframe element) is not undefined,
 // the window frame holds at the time of each post, so that a frame moved in the page is followed.
 func (c *channel) peer(win, frame safejs.Value, origins []string) error {

@@ -168,13 +168,14 @@ func (b *softphoneBridge) postTargets() []string {
 }
 
 // post sends one envelope to the CRM window.
-func (b *softphoneBridge) post(envelope []byte) {
+func (b *softphoneBridge) post(envelope []byte) error {
 	b.recorder.Envelope(now(), "out", envelope)
 	b.rt.debug(b.debug, "ctibridge softphone →", envelope)
 	if b.parent.Equal(b.win) {
-		return // not framed: there is no CRM to tell
+		return nil // not framed: there is no CRM to tell
 	}
 	b.channel.post(envelope)
+	return nil // the parent window outlives its frames
 }
 
 // snapshot hands one Streams snapshot (JSON) to core.

@@ -222,8 +222,8 @@ function fastPath(exports, pump) {
     /** The channel of bridge id: its callbacks, its peer, its message listener and its Streams feed. */
     channel(id) {
       const callbacks = new Map(); // name → functions
-      let peer = null; // the peer window, or
-      let frame = null; // the iframe element whose window is the peer at each moment (a moved frame gets a new one)
+      let peer = null; // the peer window, unless
+      let frame = null; // an iframe element was given: its window of the moment (a moved frame gets a new one)
       let origins = [];
       const peerWindow = () => (frame ? frame.contentWindow : peer);
       const stops = [];

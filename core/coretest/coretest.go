@@ -67,10 +67,11 @@ type Outbox struct {
 }
 
 // Send records one envelope.
-func (o *Outbox) Send(b []byte) {
+func (o *Outbox) Send(b []byte) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.sent = append(o.sent, append([]byte(nil), b...))
+	return nil
 }
 
 // Take returns and forgets what was sent.

@@ -24,6 +24,10 @@ const outDir = path.join(repo, ".tmp", "bench");
 const snapshots = path.join(outDir, "snapshots.json");
 const at = process.argv.indexOf("--events");
 const N = at > 0 ? Number(process.argv[at + 1]) : 3000;
+if (!Number.isInteger(N) || N < 1) {
+  console.error("usage: node web/test/bench/profile.mjs [--events N]   (N a positive integer)");
+  process.exit(2);
+}
 
 async function main() {
   if (!existsSync(snapshots)) throw new Error(`${path.relative(repo, snapshots)} is missing: run make bench first (it captures the Streams snapshots)`);

@@ -47,9 +47,6 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	if !utf8.Valid(data) { // JSON is UTF-8 (RFC 8259); invalid bytes would not survive a round trip unchanged
 		return env, &DecodeError{Reason: ReasonBadShape, Detail: "not valid UTF-8"}
 	}
-	// The decoded strings and the message text are views of this copy (wire.go), so that the caller may reuse
-	// data and a role may keep what it decoded.
-	data = bytes.Clone(data)
 	depth, message, twice, ok := scanEnvelope(data)
 	switch {
 	case !ok:
@@ -59,6 +56,15 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	case twice:
 		return env, &DecodeError{Reason: ReasonBadShape, Detail: `"message" appears twice`}
 	}
+	// The decoded strings and the message text are views of this copy (wire.go), so that the caller may reuse
+	// data and a role may keep what it decoded. It is made once the cheap checks have passed; message, a slice
+	// of data, moves to the same place in the copy (its start is where its capacity says).
+	owned := bytes.Clone(data)
+	if message != nil {
+		at := cap(data) - cap(message)
+		message = owned[at : at+len(message)]
+	}
+	data = owned
 	l := jlexer.Lexer{Data: data}
 	env.UnmarshalEasyJSON(&l)
 	if err := l.Error(); err != nil {

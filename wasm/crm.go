@@ -76,16 +76,11 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.debug, err = optDebug(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
-	if b.channel, err = newChannel(rt); err != nil {
-		return safejs.Value{}, err
-	}
-	if err := b.channel.peer(target, frame, []string{b.origin}); err != nil {
+	if b.channel, err = newChannel(rt, target, frame, []string{b.origin}); err != nil {
 		return safejs.Value{}, err
 	}
 	b.core = core.NewCRM(source, newEpoch(), b.post)
-	b.channel.serve(b)
-	if err := b.channel.listen(win); err != nil {
-		b.channel.close()
+	if err := b.channel.serve(b, win); err != nil {
 		return safejs.Value{}, err
 	}
 	go b.repeatHello()

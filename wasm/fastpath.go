@@ -188,8 +188,10 @@ type channel struct {
 	v  safejs.Value
 }
 
-// newChannel creates the loader's half of a channel; serve then routes the fast path's calls to a role.
-func newChannel(rt *jsRuntime) (*channel, error) {
+// newChannel creates the loader's half of a channel, posting to peer, naming each of origins; or, when frame
+// (an iframe element) is not undefined, to the window frame holds at the time of each post, so that a frame
+// moved in the page is followed. It can post at once; serve then hands it the role's messages.
+func newChannel(rt *jsRuntime, peer, frame safejs.Value, origins []string) (*channel, error) {
 	fastMu.Lock()
 	nextID++
 	id := nextID
@@ -198,30 +200,29 @@ func newChannel(rt *jsRuntime) (*channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &channel{id: id, v: v}, nil
-}
-
-func (c *channel) serve(r fastRole) {
-	fastMu.Lock()
-	roles[c.id] = r
-	fastMu.Unlock()
-}
-
-// peer sets where posts go: win, naming each of origins; or, when frame (an iframe element) is not undefined,
-// the window frame holds at the time of each post, so that a frame moved in the page is followed.
-func (c *channel) peer(win, frame safejs.Value, origins []string) error {
+	c := &channel{id: id, v: v}
 	list := make([]any, len(origins))
 	for i, o := range origins {
 		list[i] = o
 	}
-	_, err := c.v.Call("peer", win, frame, list)
-	return err
+	if _, err := v.Call("peer", peer, frame, list); err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
 }
 
-// listen hands every "message" event of win to the role, with whether its source is the peer window.
-func (c *channel) listen(win safejs.Value) error {
-	_, err := c.v.Call("listen", win)
-	return err
+// serve routes the fast path's calls to r and hands it every "message" event of win, with whether its source
+// is the peer window. On failure the channel is closed.
+func (c *channel) serve(r fastRole, win safejs.Value) error {
+	fastMu.Lock()
+	roles[c.id] = r
+	fastMu.Unlock()
+	if _, err := c.v.Call("listen", win); err != nil {
+		c.close()
+		return err
+	}
+	return nil
 }
 
 // feed hands the role the agent's snapshot after every Streams REFRESH of connect.core's event bus.

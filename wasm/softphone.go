@@ -85,17 +85,12 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	} else if initCCP {
 		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
 	}
-	if b.channel, err = newChannel(rt); err != nil {
-		return safejs.Value{}, err
-	}
-	if err := b.channel.peer(b.parent, safejs.Undefined(), b.targets); err != nil {
+	if b.channel, err = newChannel(rt, b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
-	b.channel.serve(b)
-	if err := b.channel.listen(b.win); err != nil {
-		b.channel.close()
+	if err := b.channel.serve(b, b.win); err != nil {
 		return safejs.Value{}, err
 	}
 	if initCCP {

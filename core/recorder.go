@@ -20,8 +20,8 @@ const (
 // every event; masking phone numbers and formatting happen in Export. It is safe for concurrent use.
 type Recorder struct {
 	mu sync.Mutex
-	// ring holds the entries, oldest at first, count of them; it is allocated whole at the start, so that
-	// recording never grows it.
+	// ring holds count entries, the oldest at index first, wrapping around; it is allocated whole at the
+	// start, so that recording never grows it.
 	ring    []recorded
 	first   int
 	count   int

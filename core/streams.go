@@ -269,7 +269,7 @@ func parseRFC3339(s string) (ms int64, ok bool) {
 	default:
 		return 0, false
 	}
-	if !ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 {
+	if !ok || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour > 23 || minute > 59 || second > 59 {
 		return 0, false
 	}
 	// days_from_civil (Howard Hinnant).
@@ -290,10 +290,21 @@ func parseRFC3339(s string) (ms int64, ok bool) {
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	days := era*146097 + doe - 719468
 	ms = ((days*24+hour)*60+minute)*60000 + second*1000 + milli
-	if FormatTimestamp(ms)[8:10] != s[8:10] { // a day past its month's end (Feb 30) does not exist
-		return 0, false
-	}
 	return ms - offset*60000, true
+}
+
+// daysIn returns the number of days of month in year (proleptic Gregorian, as time has it).
+func daysIn(year, month int64) int64 {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // StreamsError is the error object a Streams failure callback receives, as the worker serialises it

@@ -221,7 +221,7 @@ func BenchmarkObserve(b *testing.B) {
 		}
 	})
 	b.Run("unchanged", func(b *testing.B) {
-		phone := core.NewSoftphone("bench", &coretest.Streams{}, func([]byte) error { return nil })
+		phone := core.NewSoftphone("bench", &coretest.Streams{}, coretest.Discard)
 		if err := phone.Observe(connected); err != nil {
 			b.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func BenchmarkCRMReceive(b *testing.B) {
 	prefix, events := receiveFeed(b, batch)
 	b.Logf("event envelope: %d bytes", len(events[0]))
 	fresh := func() *core.CRM {
-		crm := core.NewCRM("myapp", "crm-epoch", func([]byte) error { return nil })
+		crm := core.NewCRM("myapp", "crm-epoch", coretest.Discard)
 		for _, e := range prefix {
 			crm.Receive(e, "https://softphone.example")
 		}

@@ -403,7 +403,7 @@ func TestPeerOfAnotherVersionGetsAClearError(t *testing.T) {
 	assert.Equal(t, "crm-9", envs[0].RequestID, "names the refused CRM")
 
 	// That refusal, seen by another CRM (this one), is only a diagnostic.
-	other := core.NewCRM("myapp", "crm-1", func([]byte) error { return nil })
+	other := core.NewCRM("myapp", "crm-1", coretest.Discard)
 	ds = other.Receive(core.Encode(&envs[0]), "o")
 	require.Len(t, ds, 1)
 	assert.Contains(t, string(ds[0].Payload), "VERSION_MISMATCH")
@@ -449,7 +449,7 @@ func TestStaleAndDriftDiagnosticsReachCallbacks(t *testing.T) {
 	sample, err := os.ReadFile("testdata/answer-response.json")
 	require.NoError(t, err)
 	drifted := strings.Replace(string(sample), `"hold": "Hide"`, `"hold": "Enable"`, 1)
-	crm := core.NewCRM("s", "c", func([]byte) error { return nil })
+	crm := core.NewCRM("s", "c", coretest.Discard)
 	ds := crm.Receive([]byte(drifted), "o")
 	require.Len(t, ds, 2)
 	assert.Equal(t, core.OnDiagnostic, ds[0].Name)
@@ -468,8 +468,8 @@ func texts(envelopes [][]byte) []string {
 
 // TestRolesKeepNothingOfTheirInput: decoded strings are views of a copy each role makes (wire.go), so a caller
 // may reuse its buffer, as the wasm adapter does with one inbox for every message. Overwriting the input after
-// each call changes neither what the softphone holds (the same snapshot again posts nothing) nor what the CRM
-// delivered and holds.
+// each call changes neither what the softphone holds (it posts for the next snapshot what an untouched one
+// posts) nor what the CRM delivered and holds.
 func TestRolesKeepNothingOfTheirInput(t *testing.T) {
 	clobber := func(b []byte) {
 		for i := range b {
@@ -493,7 +493,7 @@ func TestRolesKeepNothingOfTheirInput(t *testing.T) {
 
 	phone2 := core.NewSoftphone("phone-2", &coretest.Streams{}, out.Send)
 	require.NoError(t, phone2.Observe(connected()))
-	crm := core.NewCRM("myapp", "crm-1", func([]byte) error { return nil })
+	crm := core.NewCRM("myapp", "crm-1", coretest.Discard)
 	for _, e := range out.Take() {
 		want, err := core.DecodeEnvelope(e)
 		require.NoError(t, err)

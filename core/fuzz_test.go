@@ -125,7 +125,7 @@ func FuzzObserve(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var out coretest.Outbox
 		phone := core.NewSoftphone("e", &coretest.Streams{}, out.Send)
-		crm := core.NewCRM("s", "c", func([]byte) error { return nil })
+		crm := core.NewCRM("s", "c", coretest.Discard)
 		_ = phone.Observe(data)
 		for _, b := range out.Take() {
 			if _, err := core.DecodeEnvelope(b); err != nil {

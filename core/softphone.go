@@ -33,7 +33,7 @@ type Softphone struct {
 	epoch    string
 	seq      uint64
 	ready    bool   // a first snapshot has been observed
-	snapshot []byte // the last snapshot observed, as Streams serialised it
+	snapshot []byte // the last snapshot applied, as Streams serialised it
 	agent    Agent
 	contact  *Contact           // the current voice contact, nil when there is none
 	inflight map[string]*flight // Streams actions under way, by actionKey

@@ -8,8 +8,11 @@ package core
 // tag does for one field, for all of them). The decoders' callers, DecodeEnvelope and Observe, give the lexer
 // their own copy of the message, which nothing writes to afterwards: one allocation per message instead of
 // one per string (a call event: 6 allocations instead of 28).
+//
+// Both rewrites are scripts/easyjsonpost's, which every generated file names in its header. A new easyjson file
+// goes on both lines: its source on the first, its _easyjson.go on the second.
 //go:generate go tool easyjson -no_std_marshalers wire.go streams.go
-//go:generate sed -i -e "/easyjson \"github.com.mailru.easyjson\"/d" -e "/_ easyjson.Marshaler/d" -e "s/in[.]String()/in.UnsafeString()/g" wire_easyjson.go streams_easyjson.go
+//go:generate go run github.com/ctibridge/ctibridge/scripts/easyjsonpost wire_easyjson.go streams_easyjson.go
 
 // Wire constants, verbatim from the vendor's Answer Call page (spec/answer-call.txt) and product contract.
 const (

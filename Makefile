@@ -1,5 +1,7 @@
 # ctibridge — one command for the demo, one for every test. Both install what they need on a fresh Debian
-# machine (as root): chromium and brotli with apt-get, wasmbrowsertest into .bin/, npm packages from the lockfile.
+# machine (as root): chromium and brotli with apt-get, wasmbrowsertest into .bin/, npm packages from the lockfiles.
+# make build needs only Go and Node: its one npm package, Streams, comes from scripts/vendor's lockfile, not from
+# the test packages' (web/test).
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
@@ -14,8 +16,8 @@ FUZZTIME    ?= 150000x
 # The brotli size budget of ctibridge.wasm. The target is 650 KB; the build is about 821 KB because the
 # mandated libraries' floor is already there: Go's runtime (418 KB), syscall/js, safejs (fmt, reflect) and
 # easyjson's jlexer/jwriter (encoding/json, and net through easyjson/buffer) come to ~650 KB before any
-# ctibridge code (README, Performance). The budget stops growth; lower it as the module shrinks. It leaves about
-# 5 KB of room: brotli's output jumps by up to 3.5 KB for a change of under 1 KB in the raw module.
+# ctibridge code (web/docs/performance.md). The budget stops growth; lower it as the module shrinks. It leaves
+# about 5 KB of room: brotli's output jumps by up to 3.5 KB for a change of under 1 KB in the raw module.
 WASM_BUDGET_BYTES := 827000
 
 export PATH     := $(BIN):$(PATH)
@@ -28,9 +30,9 @@ $(shell mkdir -p $(TMPDIR))
 
 WASM_ENV := GOOS=js GOARCH=wasm
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
-STREAMS_JS := web/test/node_modules/amazon-connect-streams/release/connect-streams-min.js
+STREAMS_JS := scripts/vendor/node_modules/amazon-connect-streams/release/connect-streams-min.js
 
-.PHONY: build deps test test-native test-wasm test-e2e fuzz generate check-generated lint size demo bench profile dist clean
+.PHONY: build deps check test test-native test-wasm test-e2e fuzz generate check-generated check-streams lint tidy size demo bench profile dist clean
 
 ## build: web/ctibridge.wasm, web/wasm_exec.js and web/vendor/connect-streams-min.js (git ignores all three)
 build: web/ctibridge.wasm web/wasm_exec.js web/vendor/connect-streams-min.js
@@ -41,8 +43,12 @@ web/ctibridge.wasm: $(GO_SOURCES)
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@
 
-web/vendor/connect-streams-min.js: web/test/node_modules/.package-lock.json
+web/vendor/connect-streams-min.js: scripts/vendor/node_modules/.package-lock.json
 	install -D -m 0644 $(STREAMS_JS) $@
+
+# The release file is prebuilt: no package's install script is needed for it.
+scripts/vendor/node_modules/.package-lock.json: scripts/vendor/package-lock.json
+	cd scripts/vendor && npm ci --no-audit --no-fund --ignore-scripts
 
 web/test/node_modules/.package-lock.json: web/test/package-lock.json
 	cd web/test && npm ci --no-audit --no-fund
@@ -65,20 +71,40 @@ $(BIN)/wasmbrowsertest:
 $(BIN)/chromium: scripts/chromium-headless /usr/lib/chromium/chromium
 	install -D -m 0755 $< $@
 
-## test: every test — generated code current, native core tests and fuzzing, wasm in Chromium, Playwright end to end
-test: check-generated lint test-native test-wasm size test-e2e
+## check: the quick checks, under a minute with warm caches, no browser — formatting, vet (native and wasm),
+## go.mod tidy, generated code current, the two Streams pins equal, native Go tests without fuzzing
+check: lint tidy check-generated check-streams test-native
+
+## test: every test — make check, fuzzing, wasm in Chromium, the size budget, Playwright end to end
+test: check fuzz test-wasm size test-e2e
 
 lint:
-	@test -z "$$(gofmt -l core wasm)" || { gofmt -l core wasm; echo "gofmt: the files above need formatting" >&2; exit 1; }
+	@test -z "$$(gofmt -l core wasm scripts)" || { gofmt -l core wasm scripts; echo "gofmt: the files above need formatting" >&2; exit 1; }
 	$(GO) vet ./...
 	$(WASM_ENV) $(GO) vet ./...
 
+tidy:
+	@$(GO) mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy and commit" >&2; exit 1; }
+
+# The pages load the build's Streams (scripts/vendor), the tests their own (web/test): the two lockfiles must
+# pin every package the build installs to the same version and content.
+define CHECK_STREAMS_JS
+const lock = (dir) => require(`./$${dir}/package-lock.json`).packages;
+const build = lock("scripts/vendor"), tests = lock("web/test");
+const differ = Object.keys(build).filter((k) => k && (tests[k]?.version !== build[k].version || tests[k]?.integrity !== build[k].integrity));
+if (differ.length) {
+  console.error(`scripts/vendor and web/test lock these packages differently: $${differ.join(", ")}`);
+  process.exit(1);
+}
+endef
+export CHECK_STREAMS_JS
+
+check-streams:
+	@node -e "$$CHECK_STREAMS_JS"
+
+## test-native: the Go tests of every package, natively, without fuzzing
 test-native:
 	$(GO) test -count=1 ./...
-	$(GO) test -run='^$$' -fuzz=FuzzDecodeEnvelope -fuzztime=$(FUZZTIME) ./core
-	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
-	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
-	$(GO) test -run='^$$' -fuzz=FuzzParseTimestamp -fuzztime=$(FUZZTIME) ./core
 
 test-wasm: deps
 	env -i PATH="$$PATH" HOME="$$HOME" GOROOT="$$GOROOT" TMPDIR="$$TMPDIR" GOTOOLCHAIN=local GOFLAGS="$$(go env GOFLAGS)" \
@@ -94,7 +120,7 @@ size: web/ctibridge.wasm deps
 	echo "ctibridge.wasm: $$(wc -c < web/ctibridge.wasm) bytes raw, $$size bytes brotli (budget $(WASM_BUDGET_BYTES))"; \
 	test $$size -le $(WASM_BUDGET_BYTES) || { echo "ctibridge.wasm is over its brotli budget" >&2; exit 1; }
 
-## fuzz: FUZZTIME=10m make fuzz
+## fuzz: each fuzz target for FUZZTIME (in make test, 150,000 inputs); FUZZTIME=10m make fuzz for longer
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeEnvelope -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
@@ -107,6 +133,8 @@ generate:
 
 check-generated: generate
 	@git diff --exit-code -- 'core/*_easyjson.go' || { echo "generated code is stale: run make generate and commit" >&2; exit 1; }
+	@test -z "$$(git ls-files --others --exclude-standard -- 'core/*_easyjson.go')" || { \
+		git ls-files --others --exclude-standard -- 'core/*_easyjson.go'; echo "generated files above are not in git: add them" >&2; exit 1; }
 	node scripts/dist.mjs --classic
 	@git diff --exit-code -- web/ctibridge.classic.js || { echo "web/ctibridge.classic.js is stale: commit it" >&2; exit 1; }
 
@@ -115,7 +143,7 @@ dist: build
 	node scripts/dist.mjs
 
 ## demo: build, serve the CRM page, the softphone and the CCP emulator on localhost, print the URL
-demo: build web/test/node_modules/.package-lock.json
+demo: build
 	node scripts/demo.mjs
 
 ## bench: Go benchmarks of core and the browser harness (the table lands in .tmp/bench/latest.md)
@@ -128,4 +156,4 @@ profile: build deps
 	node web/test/bench/profile.mjs
 
 clean:
-	rm -rf $(BIN) $(TMPDIR) web/ctibridge.wasm web/wasm_exec.js web/vendor web/test/node_modules dist
+	rm -rf $(BIN) $(TMPDIR) web/ctibridge.wasm web/wasm_exec.js web/vendor scripts/vendor/node_modules web/test/node_modules dist

@@ -71,8 +71,8 @@ $(BIN)/wasmbrowsertest:
 $(BIN)/chromium: scripts/chromium-headless /usr/lib/chromium/chromium
 	install -D -m 0755 $< $@
 
-## check: the quick checks, under a minute with warm caches, no browser — formatting, vet (native and wasm),
-## go.mod tidy, generated code current, the two Streams pins equal, native Go tests without fuzzing
+## check: the quick checks, no browser, under a minute once Go's build cache is warm — formatting, vet (native
+## and wasm), go.mod tidy, generated code current, the two Streams pins equal, native Go tests without fuzzing
 check: lint tidy check-generated check-streams test-native
 
 ## test: every test — make check, fuzzing, wasm in Chromium, the size budget, Playwright end to end

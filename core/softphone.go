@@ -243,7 +243,7 @@ func (s *Softphone) Reject(reason Reason, origin, detail string) Delivery {
 	return diagnosticDelivery(Diagnostic{Reason: reason, Origin: origin, Detail: detail})
 }
 
-// Receive handles one message from the CRM's window (origin and source already checked, see Gate) and returns
+// Receive handles one message from the CRM's window (admitted by its Gate, SoftphoneGate) and returns
 // the callbacks to call: none for a request, which HandleRequest carries out, and one diagnostic for anything
 // else. A CRM's Hello of another protocol version is answered (RefuseVersion) as well as refused; an event
 // (a message with a "message" outside the Bridge topic) is refused, since only a softphone sends those.
@@ -263,7 +263,8 @@ func (s *Softphone) Receive(data []byte, origin string) []Delivery {
 	return nil
 }
 
-// HandleRequest carries out one request from the CRM (already decoded, validated and checked for origin).
+// HandleRequest carries out one request from the CRM, decoded and validated (Receive calls it), or a request
+// a test builds.
 // Refusals and failures are answered with the control's error envelope; nothing here waits for Streams.
 func (s *Softphone) HandleRequest(req Envelope) {
 	switch req.Topic {

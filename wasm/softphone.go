@@ -243,7 +243,8 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	return obj, obj.Set("role", "softphone")
 }
 
-// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running.
+// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running, and
+// so do the Streams calls of requests taken before close: their replies are still posted to the CRM.
 func (b *softphoneBridge) close(safejs.Value, []safejs.Value) any {
 	b.closeOnce.Do(func() {
 		b.channel.close()

@@ -16,8 +16,9 @@ const (
 	OnDiagnostic       = "diagnostic"                   // a Diagnostic: rejected message, drift, reload
 )
 
-// Delivery is one callback invocation the CRM role asks for: Payload (JSON) goes to the callbacks of Name.
-// Payload is the CRM's own (never a slice of the data given to Receive) and nothing writes to it afterwards.
+// Delivery is one callback invocation a role asks for: Payload (JSON) goes to the callbacks of Name (a softphone
+// asks only for OnDiagnostic). Payload is the role's own (never a slice of the data given to Receive) and
+// nothing writes to it afterwards.
 type Delivery struct {
 	Name    string
 	Payload []byte
@@ -183,7 +184,7 @@ func (c *CRM) Reject(reason Reason, origin, detail string) Delivery {
 	return diagnosticDelivery(Diagnostic{Reason: reason, Origin: origin, Detail: detail})
 }
 
-// Receive handles one message from the softphone's window (origin and source already checked) and returns
+// Receive handles one message from the softphone's window (admitted by its Gate, CRMGate) and returns
 // the callbacks to call, in order. A message that is not a valid envelope changes nothing and yields only a
 // diagnostic.
 func (c *CRM) Receive(data []byte, origin string) []Delivery {

@@ -43,6 +43,9 @@ type Softphone struct {
 	digitRuns int    // numbers sendDigits actions, which are never de-duplicated
 	failure   string // why the softphone could not start; "" when it did
 	posting   []byte // the last envelope posted: its buffer is reused for the next one
+
+	// Diagnostics counts every rejected message and every anomaly by reason.
+	Diagnostics Counters
 }
 
 // flight is one Streams action under way and the requests waiting for it: a second identical request joins
@@ -232,7 +235,36 @@ func (s *Softphone) postCallLocked(contact *Contact, subject int, previous Conne
 	s.postLocked(&env)
 }
 
-// HandleRequest carries out one request from the CRM (already decoded, validated and checked for origin).
+// Reject records a message refused before decoding (wrong origin or source window, not JSON, too large), or an
+// anomaly of the softphone's own (a Streams snapshot it could not read, a recovered panic), and returns its
+// diagnostic delivery.
+func (s *Softphone) Reject(reason Reason, origin, detail string) Delivery {
+	s.Diagnostics.Add(reason)
+	return diagnosticDelivery(Diagnostic{Reason: reason, Origin: origin, Detail: detail})
+}
+
+// Receive handles one message from the CRM's window (admitted by its Gate, SoftphoneGate) and returns
+// the callbacks to call: none for a request, which HandleRequest carries out, and one diagnostic for anything
+// else. A CRM's Hello of another protocol version is answered (RefuseVersion) as well as refused; an event
+// (a message with a "message" outside the Bridge topic) is refused, since only a softphone sends those.
+func (s *Softphone) Receive(data []byte, origin string) []Delivery {
+	env, err := DecodeEnvelope(data)
+	if err != nil {
+		de, _ := err.(*DecodeError)
+		if de.Reason == ReasonVersion {
+			s.RefuseVersion(env)
+		}
+		return []Delivery{s.Reject(de.Reason, origin, de.Detail)}
+	}
+	if env.Message != nil && env.Topic != TopicBridge {
+		return []Delivery{s.Reject(ReasonUnexpected, origin, "an event sent to the softphone")}
+	}
+	s.HandleRequest(env)
+	return nil
+}
+
+// HandleRequest carries out one request from the CRM, decoded and validated (Receive calls it), or a request
+// a test builds.
 // Refusals and failures are answered with the control's error envelope; nothing here waits for Streams.
 func (s *Softphone) HandleRequest(req Envelope) {
 	switch req.Topic {

@@ -11,6 +11,17 @@ import (
 // ISO string. Only the fields the bridge reads are declared; easyjson skips the rest. Null versus absent
 // follows notes/real-snapshots.md: either may appear wherever a live instance may send either.
 
+// AttributeDNIS is the contact attribute Contact reads the dialled number from when Streams has no system endpoint.
+const AttributeDNIS = "DNIS"
+
+// SnapshotKeys are the keys, at any depth, that the types below read from a Streams snapshot: the json names of
+// their fields, and the one contact attribute Contact reads. The adapter serialises a snapshot with them as
+// JSON.stringify's replacer array, so that the rest (configuration, softphoneMediaInfo tokens, other attributes)
+// is never copied into Go only to be skipped. A test holds the list equal to the types' json tags.
+var SnapshotKeys = []string{"state", "name", "type", "contacts", "contactId", "queue", "queueTimestamp", "attributes",
+	AttributeDNIS, "value", "customerEndpoint", "connectSystemEndpoint", "phoneNumber", "connections", "connectionId",
+	"initial", "timestamp", "endpoint"}
+
 // StreamsSnapshot is connect.core.getAgentDataProvider().getAgentData().snapshot.
 //
 //easyjson:json
@@ -128,8 +139,8 @@ func (c *StreamsContact) Contact() Contact {
 	switch {
 	case c.System != nil && c.System.PhoneNumber != nil && *c.System.PhoneNumber != "":
 		out.DNIS = E164(*c.System.PhoneNumber)
-	case c.Attributes["DNIS"].Value != nil:
-		out.DNIS = E164(*c.Attributes["DNIS"].Value)
+	case c.Attributes[AttributeDNIS].Value != nil:
+		out.DNIS = E164(*c.Attributes[AttributeDNIS].Value)
 	}
 	return out
 }

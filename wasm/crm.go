@@ -27,11 +27,14 @@ type crmBridge struct {
 	rt        *jsRuntime
 	core      *core.CRM
 	origin    string // the softphone's exact origin
+	gate      *core.Gate
 	timeout   time.Duration
 	debug     debugMode
 	funcs     funcs
 	channel   *channel
 	recorder  *core.Recorder
+	admitted  func(data []byte) // received, made once: a method value made per message would allocate
+	at        int64             // when the message being handled arrived (ms since the epoch)
 	stop      chan struct{}
 	closeOnce sync.Once
 
@@ -48,6 +51,7 @@ type pendingRequest struct {
 // newCRM reads the options of load({role: "crm", ...}) and returns the bridge's JavaScript object.
 func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	b := &crmBridge{rt: rt, stop: make(chan struct{}), recorder: core.NewRecorder(core.RecorderSize)}
+	b.admitted = b.received
 	win, err := optWindow(rt, opts, "window")
 	if err != nil {
 		return safejs.Value{}, err
@@ -63,6 +67,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.origin, err = core.ParseOrigin(origin); err != nil {
 		return safejs.Value{}, fmt.Errorf("softphoneOrigin: %w", err)
 	}
+	b.gate = core.CRMGate(b.origin)
 	source, ok, err := optString(rt, opts, "source")
 	if err != nil {
 		return safejs.Value{}, err
@@ -100,33 +105,27 @@ func (b *crmBridge) post(envelope []byte) error {
 	return nil
 }
 
-// wants every message: one from anywhere but the softphone is reported as a diagnostic.
-func (b *crmBridge) wants([]byte, bool) bool { return true }
+// wants every message: one from anywhere but the softphone is reported as a diagnostic (core.CRMGate).
+func (b *crmBridge) wants(origin []byte, fromPeer bool) bool { return b.gate.Wants(origin, fromPeer) }
 
-// message handles one "message" event: origin, then source window, then the envelope, all before any state
-// changes. Rejections reach only "diagnostic" callbacks.
+// message hands one "message" event to core, through the gate (origin, then source window, then the kind of
+// data, all before any state changes), and runs the callbacks it returns. Rejections reach only "diagnostic"
+// callbacks.
 func (b *crmBridge) message(m message) {
-	switch {
-	case m.origin != b.origin:
-		b.deliver(b.core.Reject(core.ReasonWrongOrigin, m.origin, "expected "+b.origin))
-		return
-	case !m.fromPeer:
-		b.deliver(b.core.Reject(core.ReasonWrongSource, m.origin, "not the softphone's window"))
-		return
-	}
-	if reason, detail := m.kind.rejection(); reason != "" {
-		b.deliver(b.core.Reject(reason, m.origin, detail))
-		return
-	}
-	b.rt.debug(b.debug, "ctibridge crm ←", m.data)
-	t := now() // one clock read: each costs two calls out to JavaScript
-	b.recorder.Envelope(t, "in", m.data)
-	deliveries := b.core.Receive(m.data, m.origin)
-	b.recorder.CallBar(t, b.core.CallBar())
+	in := core.Inbound{Origin: m.origin, FromPeer: m.fromPeer, Kind: m.kind, Data: m.data}
+	b.at = now() // one clock read: each costs two calls out to JavaScript
+	deliveries := b.gate.Receive(b.core, in, b.admitted)
+	b.recorder.CallBar(b.at, b.core.CallBar())
 	for _, d := range deliveries {
 		b.deliver(d)
 	}
 	b.settleEnded() // the envelope may have ended a request: its Promise settles now, in this event
+}
+
+// received logs and records a message the gate admitted, before core decodes it.
+func (b *crmBridge) received(data []byte) {
+	b.rt.debug(b.debug, "ctibridge crm ←", data)
+	b.recorder.Envelope(b.at, "in", data)
 }
 
 // snapshot is never called: a CRM has no Streams feed.

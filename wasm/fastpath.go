@@ -32,44 +32,13 @@ const (
 	opPost = 2 // post payload to the channel's peer
 )
 
-// dataKind is how the loader classified a message's data (see fastPath in web/ctibridge.js).
-type dataKind int32
-
-const (
-	kindString         dataKind = iota // a string: the JSON text itself
-	kindObject                         // a plain object, handed over as its JSON
-	kindTooLarge                       // a string or an object over dataMax bytes, not copied
-	kindNotPlain                       // an object that is not a plain object: an array, binary data, a Map...
-	kindUnserialisable                 // a plain object JSON.stringify throws on
-	kindOtherType                      // kindOtherType + i: a value of type otherTypes[i]
-)
-
-var otherTypes = [...]string{"undefined", "boolean", "number", "bigint", "symbol", "function", "null"}
-
-// rejection returns why data of this kind is not an envelope, or "" for JSON text.
-func (k dataKind) rejection() (core.Reason, string) {
-	switch {
-	case k == kindString || k == kindObject:
-		return "", ""
-	case k == kindTooLarge:
-		return core.ReasonTooLarge, "message exceeds 64 KiB"
-	case k == kindNotPlain:
-		return core.ReasonNotJSON, "an object that is not a plain object"
-	case k == kindUnserialisable:
-		return core.ReasonNotJSON, "an object JSON.stringify cannot serialise"
-	case k >= kindOtherType && int(k-kindOtherType) < len(otherTypes):
-		return core.ReasonNotJSON, "data of type " + otherTypes[k-kindOtherType]
-	}
-	return core.ReasonNotJSON, "data of an unknown kind"
-}
-
 // message is one "message" event as the loader hands it over. data points into inbox: it is valid until the
 // role first calls out to JavaScript, which may dispatch another event synchronously and so re-enter an export
 // that overwrites inbox. Roles decode (and record) data before they call anything.
 type message struct {
 	origin   string
-	fromPeer bool // event.source is the window the role talks to
-	kind     dataKind
+	fromPeer bool          // event.source is the window the role talks to
+	kind     core.DataKind // how the loader classified the data
 	data     []byte
 }
 
@@ -129,7 +98,7 @@ func exportMessage(id, kind, fromPeer, originLen, dataLen int32) int32 {
 	origin := string(inbox[:clamp(originLen, originMax)])
 	data := inbox[originMax : originMax+clamp(dataLen, dataMax)]
 	return run(id, func(r fastRole) {
-		r.message(message{origin: origin, fromPeer: fromPeer == 1, kind: dataKind(kind), data: data})
+		r.message(message{origin: origin, fromPeer: fromPeer == 1, kind: core.DataKind(kind), data: data})
 	})
 }
 

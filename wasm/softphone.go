@@ -29,14 +29,14 @@ type softphoneBridge struct {
 	win        safejs.Value // the window the softphone lives in
 	parent     safejs.Value // the CRM's window
 	crmOrigins core.Origins
+	gate       *core.Gate
 	targets    []string // the origins posts name: the parent's, when the browser tells it, else every allowed one
-	ccpOrigin  string   // Streams' own traffic comes from here and is not ours to judge
 	debug      debugMode
 	streams    *streamsAdapter
 	funcs      funcs
 	channel    *channel
-	diag       core.Counters
 	recorder   *core.Recorder
+	admitted   func(data []byte) // received, made once: a method value made per message would allocate
 	closeOnce  sync.Once
 }
 
@@ -44,6 +44,7 @@ type softphoneBridge struct {
 // returns the bridge's JavaScript object.
 func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	b := &softphoneBridge{rt: rt, recorder: core.NewRecorder(core.RecorderSize)}
+	b.admitted = b.received
 	var err error
 	if b.win, err = optWindow(rt, opts, "window"); err != nil {
 		return safejs.Value{}, err
@@ -74,17 +75,19 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if err != nil {
 		return safejs.Value{}, err
 	}
+	var ccpOrigin string // Streams' own traffic comes from here and is not ours to judge
 	if hasCCP {
 		if strings.Contains(ccpURL, "%") {
 			// Streams logs ccpUrl as a sprintf format string: a percent escape makes initCCP throw.
 			return safejs.Value{}, fmt.Errorf("ccpUrl %q must not contain percent escapes: Amazon Connect Streams' initCCP fails on them", ccpURL)
 		}
-		if b.ccpOrigin, _, err = core.OriginOf(ccpURL); err != nil {
+		if ccpOrigin, _, err = core.OriginOf(ccpURL); err != nil {
 			return safejs.Value{}, fmt.Errorf("ccpUrl %q is not an absolute http(s) URL: %w", ccpURL, err)
 		}
 	} else if initCCP {
 		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
 	}
+	b.gate = core.SoftphoneGate(b.crmOrigins, ccpOrigin)
 	if b.channel, err = newChannel(rt, b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
@@ -176,66 +179,45 @@ func (b *softphoneBridge) post(envelope []byte) error {
 // snapshot hands one Streams snapshot (JSON) to core.
 func (b *softphoneBridge) snapshot(data []byte, ok bool) {
 	if !ok {
-		b.diagnose(core.Diagnostic{Reason: core.ReasonTooLarge, Detail: "Streams snapshot: over 64 KiB"})
+		b.deliver(b.core.Reject(core.ReasonTooLarge, "", "Streams snapshot: over 64 KiB"))
 		return
 	}
 	if err := b.core.Observe(data); err != nil {
-		b.diagnose(core.Diagnostic{Reason: core.ReasonBadShape, Detail: "Streams snapshot: " + err.Error()})
+		b.deliver(b.core.Reject(core.ReasonBadShape, "", "Streams snapshot: "+err.Error()))
 	}
 }
 
-// wants every message but Streams' own traffic with the CCP iframe, which arrives on the same window, often,
-// and is not the bridge's to read or judge.
+// wants every message but Streams' own traffic with the CCP iframe (core.SoftphoneGate).
 func (b *softphoneBridge) wants(origin []byte, fromPeer bool) bool {
-	return fromPeer || b.ccpOrigin == "" || string(origin) != b.ccpOrigin // compared in place, not copied
+	return b.gate.Wants(origin, fromPeer)
 }
 
-// message handles one "message" event: only the parent window, from an allowed origin, may send requests.
+// message hands one "message" event to core, through the gate, and runs the diagnostics it returns.
 func (b *softphoneBridge) message(m message) {
-	switch {
-	case !b.crmOrigins.Match(m.origin):
-		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongOrigin, Origin: m.origin, Detail: "not in crmOrigins"})
-		return
-	case !m.fromPeer:
-		b.diagnose(core.Diagnostic{Reason: core.ReasonWrongSource, Origin: m.origin, Detail: "not the parent window"})
-		return
+	in := core.Inbound{Origin: m.origin, FromPeer: m.fromPeer, Kind: m.kind, Data: m.data}
+	for _, d := range b.gate.Receive(b.core, in, b.admitted) {
+		b.deliver(d)
 	}
-	if reason, detail := m.kind.rejection(); reason != "" {
-		b.diagnose(core.Diagnostic{Reason: reason, Origin: m.origin, Detail: detail})
-		return
-	}
-	b.rt.debug(b.debug, "ctibridge softphone ←", m.data)
-	b.recorder.Envelope(now(), "in", m.data)
+}
+
+// received logs and records a message the gate admitted, before core decodes it.
+func (b *softphoneBridge) received(data []byte) {
+	b.rt.debug(b.debug, "ctibridge softphone ←", data)
+	b.recorder.Envelope(now(), "in", data)
 	// A request starts Streams calls, whose callbacks and timeouts are goroutines and timers: let them run.
 	wake()
-	env, err := core.DecodeEnvelope(m.data)
-	if err != nil {
-		de := err.(*core.DecodeError)
-		b.diagnose(core.Diagnostic{Reason: de.Reason, Origin: m.origin, Detail: de.Detail})
-		if de.Reason == core.ReasonVersion {
-			b.core.RefuseVersion(env)
-		}
-		return
-	}
-	if env.Message != nil && env.Topic != core.TopicBridge {
-		b.diagnose(core.Diagnostic{Reason: core.ReasonUnexpected, Origin: m.origin, Detail: "an event sent to the softphone"})
-		return
-	}
-	b.core.HandleRequest(env)
 }
 
-func (b *softphoneBridge) diagnose(d core.Diagnostic) {
-	b.diag.Add(d.Reason)
-	payload := core.EncodeDiagnostic(d)
-	b.recorder.Diagnostic(now(), payload)
+func (b *softphoneBridge) deliver(d core.Delivery) {
+	b.recorder.Diagnostic(now(), d.Payload) // a softphone delivers diagnostics only
 	if b.debug != debugOff {
-		b.rt.warn("ctibridge softphone diagnostic:", string(payload))
+		b.rt.warn("ctibridge softphone diagnostic:", string(d.Payload))
 	}
-	b.channel.emit(core.OnDiagnostic, payload)
+	b.channel.emit(d.Name, d.Payload)
 }
 
 func (b *softphoneBridge) panicked(p any) {
-	b.diagnose(core.Diagnostic{Reason: core.ReasonPanic, Detail: fmt.Sprint(p)})
+	b.deliver(b.core.Reject(core.ReasonPanic, "", fmt.Sprint(p)))
 }
 
 func (b *softphoneBridge) object() (safejs.Value, error) {
@@ -245,7 +227,7 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	}
 	methods := map[string]func(safejs.Value, []safejs.Value) any{
 		"diagnostics": func(safejs.Value, []safejs.Value) any {
-			return diagnosticsValue(b.rt, &b.diag, b.channel)
+			return diagnosticsValue(b.rt, &b.core.Diagnostics, b.channel)
 		},
 		"close": b.close,
 		"flightRecorder": func(safejs.Value, []safejs.Value) any {
@@ -261,7 +243,8 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	return obj, obj.Set("role", "softphone")
 }
 
-// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running.
+// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running, and
+// so do the Streams calls of requests taken before close: their replies are still posted to the CRM.
 func (b *softphoneBridge) close(safejs.Value, []safejs.Value) any {
 	b.closeOnce.Do(func() {
 		b.channel.close()

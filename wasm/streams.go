@@ -4,6 +4,7 @@ package wasm
 
 import (
 	"errors"
+	"strconv"
 	"sync"
 	"time"
 
@@ -22,13 +23,6 @@ type streamsAdapter struct {
 	rt      *jsRuntime
 	connect safejs.Value
 }
-
-// snapshotKeys are the only keys of a Streams snapshot that core.StreamsSnapshot reads (at any depth, as
-// JSON.stringify's replacer array works), plus the one contact attribute it reads, DNIS. Serialising only them
-// halves the cost of every snapshot: the rest (configuration aside, softphoneMediaInfo tokens, attributes)
-// would be copied into Go only to be skipped.
-const snapshotKeys = `["state","name","type","contacts","contactId","queue","queueTimestamp","attributes","DNIS","value",` +
-	`"customerEndpoint","connectSystemEndpoint","phoneNumber","connections","connectionId","initial","timestamp","endpoint"]`
 
 var _ core.StreamsPort = (*streamsAdapter)(nil)
 
@@ -82,21 +76,28 @@ func (s *streamsAdapter) initCCP(container, params safejs.Value) error {
 // subscribe has ch hand the role the JSON of every agent snapshot Streams applies: the EventBus's agent REFRESH
 // fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in Streams'
 // order. If Streams already holds a snapshot (the page initialised it before load), it is handed over at once.
-// Only snapshotKeys are serialised. The subscription ends with ch.
+// Only core.SnapshotKeys are serialised. The subscription ends with ch.
 func (s *streamsAdapter) subscribe(ch *channel) error {
 	event, err := s.path("AgentEvents", "REFRESH")
 	if err != nil {
 		return err
 	}
-	core, err := s.path("core")
+	jsCore, err := s.path("core")
 	if err != nil {
 		return err
 	}
-	keys, err := s.rt.json.Call("parse", snapshotKeys)
+	list := []byte{'['}
+	for i, k := range core.SnapshotKeys {
+		if i > 0 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendQuote(list, k)
+	}
+	keys, err := s.rt.parseJSON(append(list, ']'))
 	if err != nil {
 		return err
 	}
-	return ch.feed(core, event, keys)
+	return ch.feed(jsCore, event, keys)
 }
 
 // Do performs one action through Streams' public API. Accept is the exception: contact.accept() reports every

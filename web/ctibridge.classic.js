@@ -135,7 +135,7 @@ async function start(wasmUrl, wasmExecUrl) {
 //
 // Records: [op u8][channel u32 LE][name length u8][name][payload length u32 LE][payload UTF-8]; op 1 calls
 // the channel's callbacks of name with JSON.parse(payload), op 2 posts payload to the channel's peer.
-// Kinds of message data (wasm/fastpath.go): 0 a string, 1 a plain object (sent as its JSON), 2 a string or an
+// Kinds of message data (core.DataKind, core/inbound.go): 0 a string, 1 a plain object (sent as its JSON), 2 a string or an
 // object over the size limit, 3 an object that is not a plain object, 4 an object JSON cannot serialise,
 // 5 and up another type (5 + its index in TYPES).
 function fastPath(exports, pump) {

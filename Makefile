@@ -79,6 +79,7 @@ test-native:
 	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzParseTimestamp -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzFreeFields -fuzztime=$(FUZZTIME) ./core
 
 test-wasm: deps
 	env -i PATH="$$PATH" HOME="$$HOME" GOROOT="$$GOROOT" TMPDIR="$$TMPDIR" GOTOOLCHAIN=local GOFLAGS="$$(go env GOFLAGS)" \
@@ -100,6 +101,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzParseTimestamp -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzFreeFields -fuzztime=$(FUZZTIME) ./core
 
 ## generate: the easyjson codecs (for the host: easyjson's bootstrap cannot run under GOOS=js)
 generate:

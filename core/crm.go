@@ -34,6 +34,7 @@ type Result struct {
 type Request struct {
 	ID      string
 	Control Control
+	seq     uint64 // the number in ID: the order in which requests were sent
 	done    chan struct{}
 	result  Result
 }
@@ -122,6 +123,7 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 		}
 	}
 	c.nextID++
+	r.seq = c.nextID
 	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
 	c.requests[r.ID] = r
 	if ctrl.IsAnswer() {
@@ -405,14 +407,15 @@ func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
 }
 
 // replyLocked ends the request a reply names. A reply without a request id (a vendor-page softphone) ends the
-// oldest pending request of its subtopic; a reply to no pending request is a diagnostic, never a callback.
+// oldest pending request of its subtopic (by sequence: as text, "…-10" comes before "…-9"); a reply to no
+// pending request is a diagnostic, never a callback.
 func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 	var r *Request
 	if env.RequestID != "" {
 		r = c.requests[env.RequestID]
 	} else if env.Message.Error != nil {
 		for _, p := range c.requests {
-			if p.Control.Subtopic == env.Subtopic && (r == nil || p.ID < r.ID) {
+			if p.Control.Subtopic == env.Subtopic && (r == nil || p.seq < r.seq) {
 				r = p
 			}
 		}

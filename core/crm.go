@@ -58,6 +58,7 @@ type CRM struct {
 	peerSeq   uint64
 	contact   *Contact
 	agent     *AgentStateMessage
+	heard     bool // a call event, a snapshot or an agent state arrived: contact and agent are the softphone's state
 	requests  map[string]*Request // pending, by id
 	answer    *Request            // the pending Answer, which a second answerCall joins
 	closed    bool
@@ -101,6 +102,11 @@ func (c *CRM) helloLocked() {
 // Begin starts control ctrl with args (may be nil). A control whose button is not Enable in the call bar of
 // the state this CRM holds ends at once with a CauseNotAllowed error, and nothing is sent; a second Answer
 // while one is pending returns the pending one, so that Streams is asked once.
+//
+// A CRM that holds no state yet (it has received no call event, snapshot or agent state) sends the request
+// and lets the softphone decide: "no state yet" is not "no call". A CRM page loaded while a call rings, next
+// to a softphone that does not answer the handshake (the vendor's), hears nothing until the call changes, and
+// must still be able to answer it.
 func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -116,7 +122,7 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, c.failure)})
 		return r
 	}
-	if ctrl.Subtopic != SubtopicSetAgentState {
+	if ctrl.Subtopic != SubtopicSetAgentState && c.heard {
 		if _, err := Plan(ctrl, c.contact, args); err != nil {
 			c.settleLocked(r, Result{Err: err.(*Error)})
 			return r
@@ -241,6 +247,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 			return out
 		}
 		c.keepAgentLocked(env.Message.Agent)
+		c.heard = true
 		out = append(out, Delivery{OnAgentStateChange, messageText(&env)})
 	case env.Subtopic == SubtopicInboundCallStateChange:
 		if env.Message.Call == nil {
@@ -283,6 +290,7 @@ func (c *CRM) trackSequenceLocked(env *Envelope, diag func(Reason, string)) {
 // It returns the event's own delivery; diagnostics go through diag, which appends to the caller's list.
 func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, string)) []Delivery {
 	conn := ev.Connection()
+	c.heard = true
 	if c.contact == nil || c.contact.ID != ev.ResponseActual.ContactID {
 		c.contact = &Contact{Type: "voice"}
 	}
@@ -381,7 +389,7 @@ func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byt
 
 // applySnapshotLocked replaces the state with the softphone's full snapshot.
 func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
-	c.contact = nil
+	c.contact, c.heard = nil, true
 	if env.Message.Agent != nil {
 		c.keepAgentLocked(env.Message.Agent)
 	}

@@ -280,3 +280,51 @@ func TestVendorReplyEndsTheOldestRequest(t *testing.T) {
 	default:
 	}
 }
+
+// TestRequestBeforeAnyStateIsSent: a CRM that has heard nothing from the softphone yet (a CRM page loaded while
+// a call rings, next to a vendor softphone that does not answer the handshake) sends the request and lets the
+// softphone decide; once it holds the softphone's state, it refuses locally.
+func TestRequestBeforeAnyStateIsSent(t *testing.T) {
+	t.Run("a vendor softphone answers the ringing call", func(t *testing.T) {
+		var out coretest.Outbox
+		crm := core.NewCRM("myapp", "crm-1", out.Send)
+		out.Take() // the Hello, which a vendor softphone ignores
+		answer := crm.Begin(answerControl(), nil)
+		sent := out.Envelopes()
+		require.Len(t, sent, 1, "the request was sent")
+		assert.Equal(t, core.Envelope{Channel: "Amazon", Topic: "InboundCall", Subtopic: "Answer", Source: "myapp",
+			RequestID: answer.ID, Version: core.ProtocolVersion}, sent[0])
+		connected, err := os.ReadFile("testdata/answer-response.json") // the agent's leg connected, no request id
+		require.NoError(t, err)
+		crm.Receive(connected, "https://vendor.example")
+		res := wait(t, answer)
+		require.Nil(t, res.Err)
+		assert.Equal(t, sampleMessage(t, connected), string(res.Message))
+	})
+	t.Run("a softphone that has not started says so", func(t *testing.T) {
+		p := newPair(t) // the softphone has observed no snapshot: it answers the Hello with nothing
+		req := p.crm.Begin(answerControl(), nil)
+		select {
+		case <-req.Done():
+			t.Fatalf("refused locally: %v", req.Result().Err)
+		default:
+		}
+		p.pump()
+		res := wait(t, req)
+		require.NotNil(t, res.Err)
+		assert.Equal(t, core.CauseNotReady, res.Err.Cause)
+		assert.Equal(t, "The softphone has not connected to Amazon Connect yet.", res.Err.Code)
+	})
+	t.Run("a CRM that holds the state refuses locally", func(t *testing.T) {
+		var out coretest.Outbox
+		crm := core.NewCRM("myapp", "crm-1", out.Send)
+		out.Take()
+		crm.Receive([]byte(`{"channel":"Amazon","topic":"Agent","subtopic":"AgentStateChange","message":{"source":"event",`+
+			`"agent":{"label":"Available","code":"Available","type":"Routable"}}}`), "o")
+		res := wait(t, crm.Begin(answerControl(), nil))
+		require.NotNil(t, res.Err)
+		assert.Equal(t, core.CauseNotAllowed, res.Err.Cause)
+		assert.Equal(t, "No call: there is no contact.", res.Err.Code)
+		assert.Empty(t, out.Take(), "nothing was sent")
+	})
+}

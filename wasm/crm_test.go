@@ -252,3 +252,21 @@ func TestCRMFollowsAMovedFrame(t *testing.T) {
 	assert.Equal(t, "connected", str(t, message, "call", "event"))
 	assert.Equal(t, wrongSource, s.counts(s.bridge)["WRONG_SOURCE"], "the new window's messages are the softphone's")
 }
+
+// TestCRMAgentStateWithControlCharacters: agentState() returns the agent's state whatever characters its name
+// holds (a state is named by whoever configures the instance), not undefined.
+func TestCRMAgentStateWithControlCharacters(t *testing.T) {
+	s := newCRMSetup(t, nil)
+	name := "Lunch\x01\t\"break\"\u2028é"
+	s.observe(coretest.Snapshot(name, core.AgentTypeNotRoutable))
+	var state safejs.Value
+	require.Eventually(t, func() bool {
+		v, err := s.bridge.Call("agentState")
+		state = v
+		return err == nil && !v.IsNull()
+	}, 5*time.Second, 10*time.Millisecond)
+	require.Equal(t, safejs.TypeObject, state.Type(), "agentState() returned %v", state)
+	assert.Equal(t, name, str(t, state, "label"))
+	assert.Equal(t, name, str(t, state, "code"))
+	assert.Equal(t, "Not Routable", str(t, state, "type"))
+}

@@ -58,7 +58,7 @@ type CRM struct {
 	peerSeq   uint64
 	contact   *Contact
 	agent     *AgentStateMessage
-	heard     bool // a call event, a snapshot or an agent state arrived: contact and agent are the softphone's state
+	heard     bool                // a call event, snapshot or agent state has arrived (Begin)
 	requests  map[string]*Request // pending, by id
 	answer    *Request            // the pending Answer, which a second answerCall joins
 	closed    bool

@@ -328,3 +328,20 @@ func TestRequestBeforeAnyStateIsSent(t *testing.T) {
 		assert.Empty(t, out.Take(), "nothing was sent")
 	})
 }
+
+// TestAdapterFailureEndsRequestAsInternal: when the Streams adapter ends an action with an *Error of its own (it
+// panicked while handling Streams' answer), the request fails with that cause, not as Amazon Connect's refusal.
+func TestAdapterFailureEndsRequestAsInternal(t *testing.T) {
+	p := newPair(t)
+	p.streams.Result = func(core.Action) error {
+		return &core.Error{Type: "INTERNAL_ERROR", Code: "ctibridge failed internally: boom", Cause: core.CauseInternal}
+	}
+	p.observe(ringing())
+	req := p.crm.Begin(answerControl(), nil)
+	p.pump()
+	res := wait(t, req)
+	require.NotNil(t, res.Err)
+	assert.Equal(t, core.CauseInternal, res.Err.Cause)
+	assert.Equal(t, "ANSWER_CALL_FAILED", res.Err.Type)
+	assert.Equal(t, "ctibridge failed internally: boom", res.Err.Code)
+}

@@ -225,7 +225,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 
 	switch {
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil &&
-		env.Message.Error.Type == "VERSION_MISMATCH" && env.RequestID != c.epoch:
+		env.Message.Error.Type == ErrorTypeVersionMismatch && env.RequestID != c.epoch:
 		// The softphone refused another page's Hello, not this CRM's.
 		diag(ReasonVersion, env.Message.Error.Code)
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil:

@@ -77,7 +77,7 @@ func (s *Softphone) Fail(reason string) {
 
 func (s *Softphone) failureEnvelope() *Envelope {
 	return &Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Message: &Message{Source: SourceEvent,
-		Error: &WireError{Type: "SOFTPHONE_FAILED", Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
+		Error: &WireError{Type: ErrorTypeSoftphoneFailed, Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
 }
 
 // RefuseVersion answers the Hello of a CRM that speaks another protocol version (the envelope failed to decode
@@ -90,7 +90,7 @@ func (s *Softphone) RefuseVersion(hello Envelope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, RequestID: hello.Epoch,
-		Message: &Message{Source: SourceEvent, Error: &WireError{Type: "VERSION_MISMATCH",
+		Message: &Message{Source: SourceEvent, Error: &WireError{Type: ErrorTypeVersionMismatch,
 			Code: "This softphone speaks ctibridge protocol version " + strconv.Itoa(ProtocolVersion) + ", the CRM version " +
 				strconv.Itoa(hello.Version) + ": load the same ctibridge version on both pages.",
 			Message: "Protocol version mismatch."}}})

@@ -255,7 +255,7 @@ func recovering(f func()) (p any) {
 
 // panicError is the error a Streams call ends with when ctibridge panicked while handling its callback.
 func panicError(p any) *core.Error {
-	return &core.Error{Type: "INTERNAL_ERROR", Code: "ctibridge failed internally while handling Amazon Connect's answer: " +
+	return &core.Error{Type: core.ErrorTypeInternal, Code: "ctibridge failed internally while handling Amazon Connect's answer: " +
 		fmt.Sprint(p), Message: "ctibridge failed internally.", Cause: core.CauseInternal}
 }
 

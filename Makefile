@@ -126,6 +126,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzParseTimestamp -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzFreeFields -fuzztime=$(FUZZTIME) ./core
 
 ## generate: the easyjson codecs (for the host: easyjson's bootstrap cannot run under GOOS=js)
 generate:

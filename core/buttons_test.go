@@ -14,7 +14,7 @@ import (
 	"github.com/ctibridge/ctibridge/core"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/buttonstates.json's table in web/docs/buttonstates.md")
+var update = flag.Bool("update", false, "rewrite testdata/buttonstates.json's table in web/docs/buttonstates.md, and testdata/types-manifest.json")
 
 // vector is one row of the ButtonStates table: a contact's legs, the leg an event reports, and every button's
 // state and reason in that event. testdata/buttonstates.json holds one per row of web/docs/buttonstates.md.

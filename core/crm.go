@@ -35,6 +35,7 @@ type Result struct {
 type Request struct {
 	ID      string
 	Control Control
+	seq     uint64 // the number in ID: the order in which requests were sent
 	done    chan struct{}
 	result  Result
 }
@@ -58,6 +59,7 @@ type CRM struct {
 	peerSeq   uint64
 	contact   *Contact
 	agent     *AgentStateMessage
+	heard     bool                // a call event, snapshot or agent state has arrived (Begin)
 	requests  map[string]*Request // pending, by id
 	answer    *Request            // the pending Answer, which a second answerCall joins
 	closed    bool
@@ -101,6 +103,11 @@ func (c *CRM) helloLocked() {
 // Begin starts control ctrl with args (may be nil). A control whose button is not Enable in the call bar of
 // the state this CRM holds ends at once with a CauseNotAllowed error, and nothing is sent; a second Answer
 // while one is pending returns the pending one, so that Streams is asked once.
+//
+// A CRM that holds no state yet (it has received no call event, snapshot or agent state) sends the request
+// and lets the softphone decide: "no state yet" is not "no call". A CRM page loaded while a call rings, next
+// to a softphone that does not answer the handshake (the vendor's), hears nothing until the call changes, and
+// must still be able to answer it.
 func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -116,13 +123,14 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, c.failure)})
 		return r
 	}
-	if ctrl.Subtopic != SubtopicSetAgentState {
+	if ctrl.Subtopic != SubtopicSetAgentState && c.heard {
 		if _, err := Plan(ctrl, c.contact, args); err != nil {
 			c.settleLocked(r, Result{Err: err.(*Error)})
 			return r
 		}
 	}
 	c.nextID++
+	r.seq = c.nextID
 	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
 	c.requests[r.ID] = r
 	if ctrl.IsAnswer() {
@@ -218,7 +226,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 
 	switch {
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil &&
-		env.Message.Error.Type == "VERSION_MISMATCH" && env.RequestID != c.epoch:
+		env.Message.Error.Type == ErrorTypeVersionMismatch && env.RequestID != c.epoch:
 		// The softphone refused another page's Hello, not this CRM's.
 		diag(ReasonVersion, env.Message.Error.Code)
 	case env.Topic == TopicBridge && env.Subtopic == SubtopicHello && env.Message != nil && env.Message.Error != nil:
@@ -240,6 +248,7 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 			return out
 		}
 		c.keepAgentLocked(env.Message.Agent)
+		c.heard = true
 		out = append(out, Delivery{OnAgentStateChange, messageText(&env)})
 	case env.Subtopic == SubtopicInboundCallStateChange:
 		if env.Message.Call == nil {
@@ -282,6 +291,7 @@ func (c *CRM) trackSequenceLocked(env *Envelope, diag func(Reason, string)) {
 // It returns the event's own delivery; diagnostics go through diag, which appends to the caller's list.
 func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, string)) []Delivery {
 	conn := ev.Connection()
+	c.heard = true
 	if c.contact == nil || c.contact.ID != ev.ResponseActual.ContactID {
 		c.contact = &Contact{Type: "voice"}
 	}
@@ -380,7 +390,7 @@ func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byt
 
 // applySnapshotLocked replaces the state with the softphone's full snapshot.
 func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
-	c.contact = nil
+	c.contact, c.heard = nil, true
 	if env.Message.Agent != nil {
 		c.keepAgentLocked(env.Message.Agent)
 	}
@@ -406,14 +416,15 @@ func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
 }
 
 // replyLocked ends the request a reply names. A reply without a request id (a vendor-page softphone) ends the
-// oldest pending request of its subtopic; a reply to no pending request is a diagnostic, never a callback.
+// oldest pending request of its subtopic (by sequence: as text, "…-10" comes before "…-9"); a reply to no
+// pending request is a diagnostic, never a callback.
 func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 	var r *Request
 	if env.RequestID != "" {
 		r = c.requests[env.RequestID]
 	} else if env.Message.Error != nil {
 		for _, p := range c.requests {
-			if p.Control.Subtopic == env.Subtopic && (r == nil || p.ID < r.ID) {
+			if p.Control.Subtopic == env.Subtopic && (r == nil || p.seq < r.seq) {
 				r = p
 			}
 		}

@@ -33,6 +33,33 @@ const (
 	CauseInternal Cause = "INTERNAL"
 )
 
+// Error types that are not a control's *_FAILED type (those are in Controls and SetAgentStateControl).
+// ctibridge.d.ts's error types mirror them (core/testdata/types-manifest.json).
+const (
+	// ErrorTypeInternal: a request failed on a bug in ctibridge, reported instead of crashing (wasm/js.go).
+	ErrorTypeInternal = "INTERNAL_ERROR"
+	// ErrorTypeLoadFailed: load() could not create a bridge (wasm/register.go; web/ctibridge.js for the loader's own).
+	ErrorTypeLoadFailed = "LOAD_FAILED"
+	// ErrorTypeSoftphoneFailed: the Hello of a softphone whose Streams could not start (Softphone.Fail).
+	ErrorTypeSoftphoneFailed = "SOFTPHONE_FAILED"
+	// ErrorTypeVersionMismatch: the Hello by which a softphone refuses a CRM of another protocol version.
+	ErrorTypeVersionMismatch = "VERSION_MISMATCH"
+)
+
+// LoadError is the error of a load() whose role refused to start: CauseNotReady when Amazon Connect Streams
+// cannot start in the frame (notReady), else CauseInvalidArgument (an option the page got wrong). Its Code and
+// Message are err's text.
+func LoadError(err error, notReady bool) *Error {
+	cause := CauseInvalidArgument
+	if notReady {
+		cause = CauseNotReady
+	}
+	return &Error{Type: ErrorTypeLoadFailed, Code: err.Error(), Message: err.Error(), Cause: cause, Err: err}
+}
+
+// LoadCauses lists the causes LoadError gives.
+func LoadCauses() []Cause { return []Cause{CauseInvalidArgument, CauseNotReady} }
+
 // Error is a failed request, shaped like the vendor's error envelope: Type is the "*_FAILED" error type, Code
 // the Amazon Connect failure message (or, when Amazon Connect was never asked, a description of why not), and
 // Message the vendor's fixed text ("Answering call failed."). Cause says which kind of failure it is.

@@ -2,6 +2,7 @@ package core
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"sync"
 
@@ -13,8 +14,9 @@ import (
 // real connect global; tests implement it with a recorder.
 type StreamsPort interface {
 	// Do performs a and calls done exactly once: with nil on success, or with an error whose text is the
-	// Amazon Connect failure message. done may run before Do returns or later, from a JavaScript callback;
-	// it never blocks.
+	// Amazon Connect failure message, or with an *Error whose Cause says otherwise (CauseInternal: the adapter
+	// failed). done may run before Do returns or later, from a JavaScript callback; it never blocks. If done
+	// panics, it is called once more, with a CauseInternal *Error.
 	Do(a Action, done func(err error))
 }
 
@@ -78,7 +80,7 @@ func (s *Softphone) Fail(reason string) {
 
 func (s *Softphone) failureEnvelope() *Envelope {
 	return &Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Message: &Message{Source: SourceEvent,
-		Error: &WireError{Type: "SOFTPHONE_FAILED", Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
+		Error: &WireError{Type: ErrorTypeSoftphoneFailed, Code: s.failure, Message: "The softphone could not start.", Cause: string(CauseNotReady)}}}
 }
 
 // RefuseVersion answers the Hello of a CRM that speaks another protocol version (the envelope failed to decode
@@ -91,7 +93,7 @@ func (s *Softphone) RefuseVersion(hello Envelope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, RequestID: hello.Epoch,
-		Message: &Message{Source: SourceEvent, Error: &WireError{Type: "VERSION_MISMATCH",
+		Message: &Message{Source: SourceEvent, Error: &WireError{Type: ErrorTypeVersionMismatch,
 			Code: "This softphone speaks ctibridge protocol version " + strconv.Itoa(ProtocolVersion) + ", the CRM version " +
 				strconv.Itoa(hello.Version) + ": load the same ctibridge version on both pages.",
 			Message: "Protocol version mismatch."}}})
@@ -341,7 +343,6 @@ func (s *Softphone) finish(key string, err error) {
 	if !ok {
 		return
 	}
-	delete(s.inflight, key)
 	for _, id := range f.requests {
 		switch {
 		case err != nil:
@@ -352,11 +353,24 @@ func (s *Softphone) finish(key string, err error) {
 					}
 				}
 			}
-			s.replyLocked(f.control, id, f.control.Fail(CauseAmazon, err.Error()))
+			s.replyLocked(f.control, id, failure(f.control, err))
 		case !f.control.IsAnswer() && id != "":
 			s.replyLocked(f.control, id, nil)
 		}
 	}
+	// Only once every request has its reply: if one panicked on the way, the adapter calls done again with an
+	// internal error (StreamsPort), and the requests still find their action.
+	delete(s.inflight, key)
+}
+
+// failure is the error of control c whose Streams action failed with err: Amazon Connect's message, or the
+// cause and code of an *Error the adapter reports (CauseInternal when the adapter itself failed).
+func failure(c Control, err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return c.Fail(e.Cause, e.Code)
+	}
+	return c.Fail(CauseAmazon, err.Error())
 }
 
 // replyLocked posts the reply to one request: the error envelope, or (err nil) an acknowledgement, which only
@@ -393,7 +407,7 @@ func (s *Softphone) setAgentState(req Envelope) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if err != nil {
-			s.replyAgentLocked(req.RequestID, ctrl.Fail(CauseAmazon, err.Error()))
+			s.replyAgentLocked(req.RequestID, failure(ctrl, err))
 			return
 		}
 		s.replyAgentLocked(req.RequestID, nil)

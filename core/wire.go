@@ -107,12 +107,12 @@ type AgentStateMessage struct {
 //easyjson:json
 type CallEvent struct {
 	ButtonStates          ButtonStates   `json:"ButtonStates"`
-	ActionsAllowed        Null           `json:"ActionsAllowed"`
+	ActionsAllowed        RawJSON        `json:"ActionsAllowed"`
 	ResponseType          int            `json:"ResponseType"`
 	ResponseText          string         `json:"ResponseText"`
 	ResponseActual        ResponseActual `json:"ResponseActual"`
 	CallVariables         CallVariables  `json:"CallVariables"`
-	ExtendedCallVariables Null           `json:"ExtendedCallVariables"`
+	ExtendedCallVariables RawJSON        `json:"ExtendedCallVariables"`
 	ResponseFields        ResponseFields `json:"ResponseFields"`
 	ID                    string         `json:"id"`
 	Event                 string         `json:"event"`
@@ -147,7 +147,7 @@ type CallVariables struct {
 type ResponseFields struct {
 	Participants     []Participant   `json:"Participants"`
 	MediaProperties  MediaProperties `json:"MediaProperties"`
-	FromAddress      Null            `json:"fromAddress"`
+	FromAddress      RawJSON         `json:"fromAddress"`
 	CallState        ConnectionState `json:"CallState"`
 	Type             ConnectionType  `json:"Type"`
 	CurrentStateTime string          `json:"CurrentStateTime"`

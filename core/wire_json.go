@@ -1,6 +1,8 @@
 package core
 
 import (
+	"encoding/json"
+
 	"github.com/mailru/easyjson/jlexer"
 	"github.com/mailru/easyjson/jwriter"
 )
@@ -8,18 +10,36 @@ import (
 // Hand-written easyjson codecs for the wire types whose shape no struct tag can express. easyjson's generated
 // code calls them like its own.
 
-// Null is a field that the vendor sample always shows as null (ActionsAllowed, ExtendedCallVariables,
-// fromAddress). It is written as null; any value read is skipped, so a peer filling it in is not an error.
-type Null struct{}
+// RawJSON is a field that every vendor sample shows as null but that a peer may fill with any JSON value
+// (ActionsAllowed, ExtendedCallVariables, fromAddress): the vendor's other products fill ActionsAllowed, and
+// ExtendedCallVariables is named for contact attributes. It holds the value's text as the peer sent it (a view
+// of the decoder's input, like every decoded string, wire.go), which is written back unchanged, so that a CRM's
+// callbacks get it as sent. Empty is written as null: what a ctibridge softphone sends where it has nothing.
+type RawJSON []byte
 
-// MarshalEasyJSON writes null.
-func (Null) MarshalEasyJSON(w *jwriter.Writer) { w.RawString("null") }
+// MarshalEasyJSON writes the value as it was read, or null.
+func (r RawJSON) MarshalEasyJSON(w *jwriter.Writer) {
+	if len(r) == 0 {
+		w.RawString("null")
+		return
+	}
+	w.Raw(r, nil)
+}
 
-// UnmarshalEasyJSON skips the value, whatever it is.
-func (*Null) UnmarshalEasyJSON(l *jlexer.Lexer) { l.Skip() }
+// UnmarshalEasyJSON keeps the text of the next value, whatever it is, if it is JSON: jlexer checks the
+// brackets of an object or array, not a lone string's characters (a raw control character), and a CRM hands
+// the text to JSON.parse. (jlexer.SkipRecursive links encoding/json.Valid already.)
+func (r *RawJSON) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	raw := l.Raw()
+	if l.Ok() && !json.Valid(raw) {
+		l.AddError(&jlexer.LexerError{Reason: "not a JSON value"})
+		return
+	}
+	*r = raw
+}
 
-// IsDefined reports true, so that Null is written even without omitempty.
-func (Null) IsDefined() bool { return true }
+// IsDefined reports true, so that an empty RawJSON is written (as null) even without omitempty.
+func (RawJSON) IsDefined() bool { return true }
 
 // MarshalEasyJSON writes ButtonStates as the wire's {"items": {"answer": "Hide", ...}, "count": 11}.
 func (s ButtonStates) MarshalEasyJSON(w *jwriter.Writer) {

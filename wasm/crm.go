@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
+	"github.com/mailru/easyjson/jwriter"
 
 	"github.com/ctibridge/ctibridge/core"
 )
@@ -342,18 +343,16 @@ func (b *crmBridge) buttons(safejs.Value, []safejs.Value) any {
 	return v
 }
 
-// agentState returns {label, code, type} of the agent's last reported state, or null.
+// agentState returns {label, code, type} of the agent's last reported state, or null. It is written by the
+// generated encoder, which escapes what JSON requires (strconv.Quote's \x01 is not JSON).
 func (b *crmBridge) agentState(safejs.Value, []safejs.Value) any {
 	a := b.core.Agent()
 	if a == nil {
 		return safejs.Null()
 	}
-	v, err := b.rt.parseJSON([]byte(`{"label":` + strconv.Quote(a.Label) + `,"code":` + strconv.Quote(a.Code) +
-		`,"type":` + strconv.Quote(a.Type) + `}`))
-	if err != nil {
-		return nil
-	}
-	return v
+	var w jwriter.Writer
+	a.MarshalEasyJSON(&w)
+	return b.rt.parseOrNull(w.Buffer.BuildBytes())
 }
 
 // diagnostics returns {counts: {REASON: n}, listeners: n}.

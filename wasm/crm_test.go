@@ -143,12 +143,20 @@ func TestCRMAnswerCallFailure(t *testing.T) {
 func TestCRMAnswerCallWithoutIncomingCallSendsNothing(t *testing.T) {
 	s := newCRMSetup(t, nil)
 	s.observe(coretest.Snapshot("Available", core.AgentTypeRoutable))
+	// Once the CRM holds the softphone's state (before, it would let the softphone decide), it refuses locally.
+	require.Eventually(t, func() bool {
+		v, err := s.bridge.Call("agentState")
+		return err == nil && !v.IsNull()
+	}, 5*time.Second, 10*time.Millisecond)
 	p, err := s.bridge.Call("answerCall")
 	require.NoError(t, err)
 	_, rejection := s.await(p)
 	require.False(t, rejection.IsUndefined())
 	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
-	assert.Equal(t, "NOT_ALLOWED", str(t, rejection, "cause"))
+	assert.Equal(t, "NOT_ALLOWED", str(t, rejection, "reason"))
+	cause, err := rejection.Get("cause")
+	require.NoError(t, err)
+	assert.True(t, cause.IsUndefined(), ".cause is left to chained errors")
 	assert.Contains(t, str(t, rejection, "code"), "No call")
 	assert.Empty(t, s.streams.Actions())
 }
@@ -164,7 +172,7 @@ func TestCRMSilentSoftphoneTimesOut(t *testing.T) {
 	require.NoError(t, err)
 	_, rejection := s.await(p)
 	require.False(t, rejection.IsUndefined())
-	assert.Equal(t, "TIMEOUT", str(t, rejection, "cause"))
+	assert.Equal(t, "TIMEOUT", str(t, rejection, "reason"))
 	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
 	assert.Equal(t, "No reply from the softphone within 300 ms.", str(t, rejection, "code"))
 	assert.GreaterOrEqual(t, time.Since(start), 300*time.Millisecond)
@@ -205,7 +213,7 @@ func TestCRMCloseFailsPendingAndReleases(t *testing.T) {
 	require.NoError(t, err)
 	_, rejection := s.await(p)
 	require.False(t, rejection.IsUndefined())
-	assert.Equal(t, "CLOSED", str(t, rejection, "cause"))
+	assert.Equal(t, "CLOSED", str(t, rejection, "reason"))
 	s.observe(connected())
 	none(t, s.events, "event after close")
 }
@@ -221,7 +229,7 @@ func TestCRMRequestToARemovedFrameFailsAtOnce(t *testing.T) {
 	require.NoError(t, err)
 	_, rejection := s.await(p)
 	require.False(t, rejection.IsUndefined())
-	assert.Equal(t, "TRANSPORT", str(t, rejection, "cause"))
+	assert.Equal(t, "TRANSPORT", str(t, rejection, "reason"))
 	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
 	assert.Equal(t, "The request could not be posted: the softphone frame is gone from the page "+
 		"(load a bridge for the frame now in the page).", str(t, rejection, "code"))
@@ -251,4 +259,22 @@ func TestCRMFollowsAMovedFrame(t *testing.T) {
 	require.True(t, rejection.IsUndefined(), "answerCall rejected: %v", rejection)
 	assert.Equal(t, "connected", str(t, message, "call", "event"))
 	assert.Equal(t, wrongSource, s.counts(s.bridge)["WRONG_SOURCE"], "the new window's messages are the softphone's")
+}
+
+// TestCRMAgentStateWithControlCharacters: agentState() returns the agent's state whatever characters its name
+// holds (a state is named by whoever configures the instance), not undefined.
+func TestCRMAgentStateWithControlCharacters(t *testing.T) {
+	s := newCRMSetup(t, nil)
+	name := "Lunch\x01\t\"break\"\u2028é"
+	s.observe(coretest.Snapshot(name, core.AgentTypeNotRoutable))
+	var state safejs.Value
+	require.Eventually(t, func() bool {
+		v, err := s.bridge.Call("agentState")
+		state = v
+		return err == nil && !v.IsNull()
+	}, 5*time.Second, 10*time.Millisecond)
+	require.Equal(t, safejs.TypeObject, state.Type(), "agentState() returned %v", state)
+	assert.Equal(t, name, str(t, state, "label"))
+	assert.Equal(t, name, str(t, state, "code"))
+	assert.Equal(t, "Not Routable", str(t, state, "type"))
 }

@@ -161,7 +161,7 @@ func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (sa
 		defer func() {
 			if p := recover(); p != nil {
 				onPanic(p)
-				rt.settle(d, nil, &core.Error{Type: "INTERNAL_ERROR", Code: fmt.Sprint(p),
+				rt.settle(d, nil, &core.Error{Type: core.ErrorTypeInternal, Code: fmt.Sprint(p),
 					Message: "ctibridge failed internally.", Cause: core.CauseInternal})
 			}
 		}()
@@ -171,12 +171,13 @@ func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (sa
 	return d.promise, nil
 }
 
-// newError builds the JavaScript Error a Promise rejects with: message, plus type, code and cause from a
-// *core.Error (the vendor's error envelope fields).
+// newError builds the JavaScript Error a Promise rejects with: message, plus type and code (the vendor's error
+// envelope fields) and reason (the Cause) from a *core.Error. The Cause is .reason, not .cause: ES2022 gives
+// Error.cause to chained errors, and DevTools and error trackers read it as one.
 func (rt *jsRuntime) newError(err error) safejs.Value {
 	var e *core.Error
 	if !errors.As(err, &e) {
-		e = &core.Error{Type: "INTERNAL_ERROR", Code: err.Error(), Message: err.Error(), Cause: core.CauseInternal}
+		e = &core.Error{Type: core.ErrorTypeInternal, Code: err.Error(), Message: err.Error(), Cause: core.CauseInternal}
 	}
 	v, jsErr := rt.errorC.New(e.Message)
 	if jsErr != nil {
@@ -184,7 +185,7 @@ func (rt *jsRuntime) newError(err error) safejs.Value {
 	}
 	_ = v.Set("type", e.Type)
 	_ = v.Set("code", e.Code)
-	_ = v.Set("cause", string(e.Cause))
+	_ = v.Set("reason", string(e.Cause))
 	return v
 }
 

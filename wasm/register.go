@@ -16,7 +16,8 @@ import (
 const bootKey = "__ctibridgeBoot"
 
 // Register builds the boot API {create(options) → Promise<bridge>} and hands it to the loader. Its Func lives
-// as long as the page (kind (a)).
+// as long as the page (kind (a)). If it fails once the loader's boot object is found, the loader's reject is
+// called with the reason, so that load() rejects with it rather than with the Go runtime's exit that follows.
 func Register() error {
 	rt, err := lookupRuntime()
 	if err != nil {
@@ -27,6 +28,17 @@ func Register() error {
 		return errors.New("ctibridge.wasm must be started by ctibridge.js (load())")
 	}
 	_ = rt.global.Delete(bootKey)
+	if err := register(rt, boot); err != nil {
+		if reason, jsErr := rt.errorC.New(err.Error()); jsErr == nil {
+			_, _ = boot.Call("reject", reason)
+		}
+		return err
+	}
+	return nil
+}
+
+// register starts the fast path and resolves the loader's boot object with the boot API.
+func register(rt *jsRuntime, boot safejs.Value) error {
 	if err := rt.startFastPath(boot); err != nil {
 		return err
 	}
@@ -44,12 +56,8 @@ func Register() error {
 		// the goroutine JavaScript called, not on one it interleaves with (initCCP may call back synchronously).
 		bridge, err := create(rt, opts)
 		if err != nil {
-			cause := core.CauseInvalidArgument // an option the page got wrong
-			if errors.Is(err, ErrStorageBlocked) || errors.Is(err, errStreamsStart) {
-				cause = core.CauseNotReady // Streams could not start in this frame
-			}
-			p, _ := rt.promise.Call("reject", rt.newError(&core.Error{Type: "LOAD_FAILED", Code: err.Error(),
-				Message: err.Error(), Cause: cause}))
+			notReady := errors.Is(err, ErrStorageBlocked) || errors.Is(err, errStreamsStart) // Streams cannot start here
+			p, _ := rt.promise.Call("reject", rt.newError(core.LoadError(err, notReady)))
 			return p
 		}
 		p, _ := rt.promise.Call("resolve", bridge)

@@ -91,7 +91,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.channel, err = newChannel(rt, b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
-	b.streams = &streamsAdapter{rt: rt, connect: connect}
+	b.streams = &streamsAdapter{rt: rt, connect: connect, panicked: b.panicked}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
 	if err := b.channel.serve(b, b.win); err != nil {
 		return safejs.Value{}, err

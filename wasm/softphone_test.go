@@ -249,3 +249,34 @@ func TestSoftphoneCloseUnsubscribesFromStreams(t *testing.T) {
 	s.push(ringing())
 	none(t, s.inbox, "event after close")
 }
+
+// TestStreamsCallbackPanicEndsTheCallAtOnce: a panic while the adapter handles Streams' callback (here in done,
+// the softphone's own handling) is reported as a PANIC and ends the call at once with an internal error,
+// instead of leaving its request to time out with nothing said.
+func TestStreamsCallbackPanicEndsTheCallAtOnce(t *testing.T) {
+	p := newPage(t)
+	panics := make(chan any, 4)
+	s := &streamsAdapter{rt: p.rt, connect: p.eval(fakeConnectJS), panicked: func(v any) { panics <- v }}
+	ended := make(chan error, 4)
+	calls := 0
+	s.Do(core.Action{Kind: core.ActReject, ContactID: "c"}, func(err error) {
+		calls++
+		if calls == 1 {
+			panic("boom")
+		}
+		ended <- err
+	})
+	assert.Equal(t, "boom", next(t, panics, "PANIC report"))
+	err := next(t, ended, "end of the call")
+	var e *core.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, core.CauseInternal, e.Cause)
+	assert.Contains(t, e.Code, "boom")
+	select {
+	case v := <-panics:
+		t.Fatalf("a second panic: %v", v)
+	case err := <-ended:
+		t.Fatalf("ended twice: %v", err)
+	default:
+	}
+}

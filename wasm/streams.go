@@ -4,6 +4,7 @@ package wasm
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -22,6 +23,8 @@ const streamsTimeout = 30 * time.Second
 type streamsAdapter struct {
 	rt      *jsRuntime
 	connect safejs.Value
+	// panicked reports a panic recovered in a Streams callback (a PANIC diagnostic).
+	panicked func(any)
 }
 
 var _ core.StreamsPort = (*streamsAdapter)(nil)
@@ -187,23 +190,20 @@ func (s *streamsAdapter) callbacks(done func(error), onSuccess func()) (*callbac
 			timer.Stop()
 			success.Release()
 			failure.Release()
-			if err == nil && onSuccess != nil {
-				onSuccess()
-			}
-			done(err)
+			s.end(err, onSuccess, done)
 		})
 	}
 	timer = time.AfterFunc(streamsTimeout, func() { finish(errors.New("Amazon Connect did not answer within 30 s.")) })
 	var err error
-	noPanic := func(any) {}
-	if success, err = safejs.FuncOf(guard(func(safejs.Value, []safejs.Value) any { finish(nil); return nil }, noPanic)); err != nil {
+	onPanic := s.recovered(finish)
+	if success, err = safejs.FuncOf(guard(func(safejs.Value, []safejs.Value) any { finish(nil); return nil }, onPanic)); err != nil {
 		timer.Stop()
 		return nil, err
 	}
 	if failure, err = safejs.FuncOf(guard(func(_ safejs.Value, args []safejs.Value) any {
 		finish(errors.New(core.AmazonMessage(s.errorText(args, 0), s.errorText(args, 1))))
 		return nil
-	}, noPanic)); err != nil {
+	}, onPanic)); err != nil {
 		timer.Stop()
 		success.Release()
 		return nil, err
@@ -216,6 +216,48 @@ func (s *streamsAdapter) callbacks(done func(error), onSuccess func()) (*callbac
 	_ = obj.Set("success", success)
 	_ = obj.Set("failure", failure)
 	return &callbackPair{value: obj, finish: finish}, nil
+}
+
+// recovered returns what a Streams callback does with a panic: report it, and end the call with an internal
+// error at once (finish does nothing if the call has ended), rather than leave its request to time out.
+func (s *streamsAdapter) recovered(finish func(error)) func(any) {
+	return func(p any) {
+		s.panicked(p)
+		finish(panicError(p))
+	}
+}
+
+// end runs onSuccess (after a success) and done. A panic in either is reported, and done is called (again, if
+// the panic was its own: the softphone then replies to the requests it still holds for the action) with an
+// internal error, so that the request ends at once. A panic in that call is only reported: end may run on the
+// timer's goroutine, where an unrecovered panic would stop the Go runtime.
+func (s *streamsAdapter) end(err error, onSuccess func(), done func(error)) {
+	p := recovering(func() {
+		if err == nil && onSuccess != nil {
+			onSuccess()
+		}
+		done(err)
+	})
+	if p == nil {
+		return
+	}
+	s.panicked(p)
+	if p := recovering(func() { done(panicError(p)) }); p != nil {
+		s.panicked(p)
+	}
+}
+
+// recovering runs f and returns what it panicked with, or nil.
+func recovering(f func()) (p any) {
+	defer func() { p = recover() }()
+	f()
+	return nil
+}
+
+// panicError is the error a Streams call ends with when ctibridge panicked while handling its callback.
+func panicError(p any) *core.Error {
+	return &core.Error{Type: core.ErrorTypeInternal, Code: "ctibridge failed internally while handling Amazon Connect's answer: " +
+		fmt.Sprint(p), Message: "ctibridge failed internally.", Cause: core.CauseInternal}
 }
 
 // errorText turns a failure callback's argument i (the worker's JSON string, or an object) into text.
@@ -313,7 +355,7 @@ func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 			cbs.finish(err)
 		}
 		return nil
-	}, func(any) {}))
+	}, s.recovered(cbs.finish)))
 	if err != nil {
 		return err
 	}
@@ -321,7 +363,7 @@ func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 		defer release()
 		cbs.finish(errors.New(core.AmazonMessage(s.errorText(args, 0), s.errorText(args, 1))))
 		return nil
-	}, func(any) {}))
+	}, s.recovered(cbs.finish)))
 	if err != nil {
 		found.Release()
 		return err

@@ -52,7 +52,7 @@ async function selfTest() {
 
 // closable wraps a bridge so that it stays safe to call after close(): Go releases the bridge's functions
 // when it closes, so from then on the wrapper answers itself, as a closed bridge does (request methods reject
-// with their *_FAILED error and cause CLOSED; the others return null).
+// with their *_FAILED error and reason CLOSED; the others return null).
 function closable(bridge) {
   let closed = false;
   const wrapper = { role: bridge.role };
@@ -69,7 +69,7 @@ function closable(bridge) {
       if (!closed) return fn(...args);
       if (!failure) return null;
       const err = new Error(failure.message);
-      Object.assign(err, { type: failure.type, code: "The bridge is closed.", cause: "CLOSED" });
+      Object.assign(err, { type: failure.type, code: "The bridge is closed.", reason: "CLOSED" });
       return Promise.reject(err);
     };
   }
@@ -101,8 +101,13 @@ async function start(wasmUrl, wasmExecUrl) {
   // levels off within the first thousand events, 2.5 MB lower (make bench; README, Performance).
   go.env = { ...go.env, GOGC: "25" };
   let instance;
+  let refused; // why the module refused to start (wasm/register.go), which its exit must not hide
   const registered = new Promise((resolve, reject) => {
-    globalThis.__ctibridgeBoot = { resolve, reject, fastPath: (pump) => fastPath(instance.exports, pump) };
+    const fail = (err) => {
+      refused = loadError(`ctibridge.wasm could not start: ${err?.message ?? err}`, err);
+      reject(refused);
+    };
+    globalThis.__ctibridgeBoot = { resolve, reject: fail, fastPath: (pump) => fastPath(instance.exports, pump) };
   });
   try {
     instance = await instantiate(response, go.importObject);
@@ -114,8 +119,8 @@ async function start(wasmUrl, wasmExecUrl) {
     throw loadError(`Could not load ${wasmUrl}: ${err.message || err}`, err);
   }
   const exited = go.run(instance).then(() => {
-    const err = loadError("The ctibridge Go runtime exited; every bridge on this page has stopped. Reload the page.");
-    console.error(err);
+    const err = refused ?? loadError("The ctibridge Go runtime exited; every bridge on this page has stopped. Reload the page.");
+    if (!refused) console.error(err);
     runtime = Promise.reject(err);
     runtime.catch(() => {});
     throw err;

@@ -15,9 +15,10 @@
  * Loads ctibridge.wasm (once per page) and creates a bridge in the given role.
  *
  * Rejects with a {@link LoadError} of type `LOAD_FAILED`: from the loader (no WebAssembly, the .wasm could not be
- * fetched or compiled, a Content-Security-Policy without `'wasm-unsafe-eval'`, the Go runtime exited), or from
- * the role, with cause `"INVALID_ARGUMENT"`, for options it refuses (a wildcard origin, a missing `container`,
- * Streams not loaded, storage blocked in the softphone frame, ...); `message` says which.
+ * fetched or compiled, a Content-Security-Policy without `'wasm-unsafe-eval'`, the module refused to start, the
+ * Go runtime exited), with the underlying error as `cause`; or from the role, with reason `"INVALID_ARGUMENT"`
+ * for an option it refuses (a wildcard origin, a missing `container`, Streams not loaded, ...) and `"NOT_READY"`
+ * when Streams cannot start in the frame (storage blocked, initCCP failed); `message` says which.
  */
 export function load(options: CrmLoadOptions): Promise<CrmBridge>;
 export function load(options: SoftphoneLoadOptions): Promise<SoftphoneBridge>;
@@ -70,7 +71,7 @@ export interface CrmLoadOptions extends CommonLoadOptions {
   softphoneOrigin: string;
   /** Goes into every request's `source` (the vendor page's `<<app-name-broadcasting-this-message>>`). Default `"ctibridge"`. */
   source?: string;
-  /** A request with no reply fails with cause `TIMEOUT` after this many ms. Default 10000; more than 0, at most one day. */
+  /** A request with no reply fails with reason `TIMEOUT` after this many ms. Default 10000; more than 0, at most one day. */
   timeoutMs?: number;
 }
 
@@ -148,9 +149,11 @@ export type Unsubscribe = () => void;
  * state and calls the page's callbacks.
  *
  * Every control method checks the control's button in the call bar of the state the bridge holds
- * ({@link CrmBridge.buttons}); one that is not `Enable` rejects at once with cause `NOT_ALLOWED` and nothing is
- * sent. Otherwise the request is posted immediately (calls made in a row are sent in that order) and the Promise
- * settles with the reply, the error envelope, or cause `TIMEOUT` after `timeoutMs`. Every rejection is a
+ * ({@link CrmBridge.buttons}); one that is not `Enable` rejects at once with reason `NOT_ALLOWED` and nothing is
+ * sent. A bridge that holds no state yet (no call event, snapshot or agent state has arrived) sends the request
+ * and lets the softphone decide (core/crm.go Begin). Otherwise the request is posted immediately (calls made in
+ * a row are sent in that order) and the Promise settles with the reply, the error envelope, or reason `TIMEOUT`
+ * after `timeoutMs`. Every rejection is a
  * {@link BridgeError} whose `type` is the control's `*_FAILED` type. The controls mirror core/controls.go Controls.
  */
 export interface CrmBridge {
@@ -159,7 +162,7 @@ export interface CrmBridge {
    * Answers the ringing call (subtopic `Answer`, error type `ANSWER_CALL_FAILED`). Resolves with the message of
    * the event in which the agent's connection became `connected` ({@link InboundCallStateChangeMessage}); when
    * that state arrived in a resynchronisation, the same message is built from the snapshot's agent leg
-   * (core/crm.go applySnapshotLocked). Rejects with cause `CALL_ENDED` if the agent's leg ends first. A second
+   * (core/crm.go applySnapshotLocked). Rejects with reason `CALL_ENDED` if the agent's leg ends first. A second
    * call while one is pending returns the same outcome without a second request.
    */
   answerCall(): Promise<AnswerResult>;
@@ -179,7 +182,7 @@ export interface CrmBridge {
   clearContact(): Promise<AckMessage>;
   /**
    * Sends DTMF digits on the agent's leg (subtopic `SendDigits`, `SEND_DIGITS_FAILED`, button `numberpad`):
-   * 1 to 64 of `0-9 * #` and `,` (a pause); anything else rejects with cause `INVALID_ARGUMENT`.
+   * 1 to 64 of `0-9 * #` and `,` (a pause); anything else rejects with reason `INVALID_ARGUMENT`.
    */
   sendDigits(digits: string): Promise<AckMessage>;
   /**
@@ -227,7 +230,7 @@ export interface CrmBridge {
   /** A message refused or an anomaly seen; it changed nothing. */
   on(name: "diagnostic", callback: (diagnostic: Diagnostic) => void): Unsubscribe;
   /**
-   * Stops the bridge: pending requests reject with cause `CLOSED` (later ones too), the `message` listener is
+   * Stops the bridge: pending requests reject with reason `CLOSED` (later ones too), the `message` listener is
    * removed and every callback dropped. Calling it again does nothing.
    */
   close(): void;
@@ -304,34 +307,44 @@ export interface SelfTestCheck {
 
 /**
  * What a bridge's Promise rejects with (wasm/js.go newError): a real `Error` whose `message` is the vendor's
- * fixed text (`"Answering call failed."`), plus the error envelope's `type` and `code` and ctibridge's `cause`.
+ * fixed text (`"Answering call failed."`), plus the error envelope's `type` and `code` and ctibridge's `reason`.
+ * `cause` is left to ES2022's chained errors: a bridge error has none.
  */
 export interface BridgeError extends Error {
   /** The `*_FAILED` type of the control, or `INTERNAL_ERROR`. */
   type: BridgeErrorType;
-  /** Amazon Connect's failure message (cause `AMAZON_CONNECT`), else a sentence saying why Amazon Connect was not asked. */
+  /** Amazon Connect's failure message (reason `AMAZON_CONNECT`), else a sentence saying why Amazon Connect was not asked. */
   code: string;
   /**
-   * Which kind of failure (a string, not an Error); `""` when a softphone's error envelope carried no cause (a
-   * vendor-page softphone).
+   * Which kind of failure: the error envelope's `error.cause`. `""` when a softphone's error envelope carried
+   * none (a vendor-page softphone).
    */
-  cause: Cause | "";
+  reason: Cause | "";
 }
 
 /**
  * What `load()` rejects with: web/ctibridge.js loadError (the module could not start) or wasm/register.go (the
- * role refused an option).
+ * role refused to start).
  */
 export interface LoadError extends Error {
   type: "LOAD_FAILED";
   /** The same text as `message`. */
   code: string;
   /**
-   * `"INVALID_ARGUMENT"` when the role refused an option; from the loader, the underlying error (a failed fetch,
-   * a CompileError) or undefined.
+   * Set when the role refused to start (wasm/register.go, core/errors.go LoadError): `INVALID_ARGUMENT` for an
+   * option the page got wrong, `NOT_READY` when Amazon Connect Streams cannot start in the frame (storage
+   * blocked, initCCP failed). Absent when the loader failed.
    */
-  cause?: "INVALID_ARGUMENT" | unknown;
+  reason?: LoadErrorReason;
+  /**
+   * From the loader only, the chained error (ES2022): the failed fetch, the CompileError, or the module's own
+   * error when it refused to start (for example ctibridge.js and ctibridge.wasm of different versions).
+   */
+  cause?: unknown;
 }
+
+/** `LoadError.reason`. Mirrors core/errors.go LoadCauses. */
+export type LoadErrorReason = "INVALID_ARGUMENT" | "NOT_READY";
 
 /** Error types of the call controls. Mirrors core/controls.go Controls (ErrorType). */
 export type ControlErrorType =
@@ -350,10 +363,10 @@ export type ControlErrorType =
 /** Error types on the wire. Mirrors core/controls.go Controls and core/softphone.go SetAgentStateControl. */
 export type ErrorType = ControlErrorType | "SET_AGENT_STATE_FAILED";
 
-/** Error types a bridge rejects with: the wire's, plus wasm/js.go's `INTERNAL_ERROR` (a bug, or a refused load() option). */
+/** Error types a bridge rejects with: the wire's, plus core/errors.go ErrorTypeInternal (a bug in ctibridge). */
 export type BridgeErrorType = ErrorType | "INTERNAL_ERROR";
 
-/** Why a request failed. Mirrors core/errors.go Cause. */
+/** Why a request failed: a bridge error's `reason`, the wire's `error.cause`. Mirrors core/errors.go Cause. */
 export type Cause =
   /** Amazon Connect refused the action; `code` is its message. */
   | "AMAZON_CONNECT"
@@ -519,7 +532,8 @@ export type ConnectionType = "agent" | "inbound" | "outbound" | "monitoring";
 export interface CallEvent {
   /** The buttons of the reported leg (core/buttons.go Decide). */
   ButtonStates: ButtonStates;
-  ActionsAllowed: null;
+  /** Null from a ctibridge softphone; a vendor peer may send any JSON value, which is passed on as sent (core/wire.go RawJSON). */
+  ActionsAllowed: JSONValue;
   /** 0 (core/wire.go ResponseTypeSuccess). */
   ResponseType: number;
   /** "Success" (core/wire.go ResponseTextSuccess). */
@@ -527,15 +541,32 @@ export interface CallEvent {
   /** The connection whose state changed. */
   ResponseActual: ResponseActual;
   CallVariables: CallVariables;
-  ExtendedCallVariables: null;
+  /**
+   * Null from a ctibridge softphone; a vendor peer may send any JSON value here (the vendor names the field for
+   * contact attributes), which is passed on as sent (core/wire.go RawJSON).
+   */
+  ExtendedCallVariables: JSONValue;
   ResponseFields: ResponseFields;
   /** The connection's id, as ResponseActual.connectionId. */
   id: string;
-  /** The connection's new state, as ResponseActual.status. */
-  event: ConnectionState;
-  /** The connection's type, as ResponseActual.type. */
-  CallType: ConnectionType;
+  /**
+   * The connection's new state, as ResponseActual.status, from a ctibridge softphone. A vendor softphone writes
+   * its own words for an ended leg ({@link VendorEventWord}); the CRM reads the state from ResponseActual.status.
+   */
+  event: ConnectionState | VendorEventWord;
+  /** The connection's type, as ResponseActual.type: lower case from a ctibridge softphone, `"Agent"` in some vendor pages. */
+  CallType: string;
 }
+
+/**
+ * The words a vendor softphone puts in `event` when a leg ends (its status is then `disconnected`): the agent's
+ * leg `missed` (never answered), `Rejected` (the agent rejected it) or `ACW` (it had been connected: after-call
+ * work); a party's leg `Dropped`. ctibridge's softphone sends the status instead.
+ */
+export type VendorEventWord = "ACW" | "missed" | "Rejected" | "Dropped";
+
+/** Any JSON value. */
+export type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
 
 /** Mirrors core/wire.go ResponseActual. */
 export interface ResponseActual {
@@ -564,7 +595,8 @@ export interface ResponseFields {
   /** Third parties (consult or conference legs); empty on a two-party call. */
   Participants: Participant[];
   MediaProperties: MediaProperties;
-  fromAddress: null;
+  /** Null from a ctibridge softphone; any JSON value from a vendor peer, passed on as sent (core/wire.go RawJSON). */
+  fromAddress: JSONValue;
   CallState: ConnectionState;
   Type: ConnectionType;
   CurrentStateTime: string;
@@ -641,7 +673,7 @@ export interface WireError {
   code: string;
   /** The vendor's fixed text, e.g. "Answering call failed.". */
   message: string;
-  /** ctibridge extension. */
+  /** ctibridge extension: the failure's category, which the CRM's error exposes as `reason`. */
   cause?: Cause;
 }
 
@@ -741,7 +773,7 @@ export interface HelloFailureMessage {
   };
 }
 
-/** Error types of a softphone's failure Hello. Mirrors core/softphone.go (failureEnvelope, RefuseVersion). */
+/** Error types of a softphone's failure Hello. Mirrors core/errors.go ErrorTypeSoftphoneFailed and ErrorTypeVersionMismatch. */
 export type HelloErrorType = "SOFTPHONE_FAILED" | "VERSION_MISMATCH";
 
 /** A request for the softphone's full state (extension): answered like a Hello. */

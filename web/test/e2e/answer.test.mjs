@@ -80,8 +80,8 @@ test("an accept that Amazon Connect refuses rejects with ANSWER_CALL_FAILED and 
     const amazon = "AgentNotAvailable: the agent is not available to take this contact";
     await emulator.evaluate((m) => ccpEmulator.failNext("acceptContact", m), amazon);
     const err = await page.evaluate(() => ctibridgeCRM.answerCall().then(
-      () => null, (e) => ({ isError: e instanceof Error, type: e.type, code: e.code, message: e.message, cause: e.cause })));
-    assert.deepEqual(err, { isError: true, type: "ANSWER_CALL_FAILED", code: amazon, message: "Answering call failed.", cause: "AMAZON_CONNECT" });
+      () => null, (e) => ({ isError: e instanceof Error, type: e.type, code: e.code, message: e.message, reason: e.reason })));
+    assert.deepEqual(err, { isError: true, type: "ANSWER_CALL_FAILED", code: amazon, message: "Answering call failed.", reason: "AMAZON_CONNECT" });
     const requests = await emulator.evaluate(() => ccpEmulator.requests());
     assert.equal(requests.filter((r) => r.method === "acceptContact").length, 1);
   } finally {

@@ -28,11 +28,11 @@ async function session() {
   return { context, page, emulator, errors };
 }
 
-// call runs bridge[method](...args) in the page: {ok, value} or {ok: false, error: {type, code, cause, message}}.
+// call runs bridge[method](...args) in the page: {ok, value} or {ok: false, error: {type, code, reason, message}}.
 function call(page, method, ...args) {
   return page.evaluate(([m, a]) => ctibridgeCRM[m](...a).then(
     (value) => ({ ok: true, value }),
-    (e) => ({ ok: false, error: { type: e.type, code: e.code, cause: e.cause, message: e.message } })), [method, args]);
+    (e) => ({ ok: false, error: { type: e.type, code: e.code, reason: e.reason, message: e.message } })), [method, args]);
 }
 
 const buttons = (page) => page.evaluate(() => ctibridgeCRM.buttons());
@@ -49,7 +49,7 @@ async function waitButtons(page, want, timeout = 10000) {
 }
 
 // refusesDisabled checks, in the current state, that every control whose button is not Enable fails at once
-// with its own error type and cause NOT_ALLOWED, and that none reached the emulator.
+// with its own error type and reason NOT_ALLOWED, and that none reached the emulator.
 async function refusesDisabled(page, emulator) {
   const bar = await buttons(page);
   const before = await requestCount(emulator);
@@ -59,7 +59,7 @@ async function refusesDisabled(page, emulator) {
     const r = await call(page, method, ...args);
     assert.equal(r.ok, false, `${method} succeeded while ${name} is ${bar[name].state}`);
     assert.equal(r.error.type, type);
-    assert.equal(r.error.cause, "NOT_ALLOWED", `${method}: ${r.error.code}`);
+    assert.equal(r.error.reason, "NOT_ALLOWED", `${method}: ${r.error.code}`);
     refused++;
   }
   assert.equal(await requestCount(emulator), before, "refused controls never reached Streams");
@@ -175,7 +175,7 @@ test("ring → missed", async () => {
     await waitButtons(page, { clearContact: "Enable", answer: "Hide" });
     await page.waitForFunction(() => ctibridgeCRM.agentState()?.label === "MissedCallAgent", null, { timeout: 10000 });
     const late = await call(page, "answerCall");
-    assert.equal(late.error.cause, "NOT_ALLOWED", "a missed call can no longer be answered");
+    assert.equal(late.error.reason, "NOT_ALLOWED", "a missed call can no longer be answered");
     await step(page, emulator, "clearContact");
     await waitButtons(page, { clearContact: "Hide" });
   } finally {
@@ -194,7 +194,7 @@ test("DTMF digits reach the emulator in order", async () => {
     assert.equal(await emulator.evaluate(() => ccpEmulator.digits()), "12#3*45,9");
     const bad = await call(page, "sendDigits", "12a");
     assert.equal(bad.error.type, "SEND_DIGITS_FAILED");
-    assert.equal(bad.error.cause, "INVALID_ARGUMENT");
+    assert.equal(bad.error.reason, "INVALID_ARGUMENT");
   } finally {
     await context.close();
   }
@@ -218,16 +218,16 @@ test("agent state changes in the emulator reach the CRM with label, code and typ
   }
 });
 
-test("a closed bridge stays safe to call: requests reject with their error and cause CLOSED", async () => {
+test("a closed bridge stays safe to call: requests reject with their error and reason CLOSED", async () => {
   const { context, page } = await session();
   try {
     const r = await page.evaluate(async () => {
       ctibridgeCRM.close();
       ctibridgeCRM.close();
-      const hold = await ctibridgeCRM.holdCall().then(() => null, (e) => ({ type: e.type, cause: e.cause, message: e.message }));
+      const hold = await ctibridgeCRM.holdCall().then(() => null, (e) => ({ type: e.type, reason: e.reason, message: e.message }));
       return { hold, buttons: ctibridgeCRM.buttons() };
     });
-    assert.deepEqual(r.hold, { type: "HOLD_CALL_FAILED", cause: "CLOSED", message: "Holding call failed." });
+    assert.deepEqual(r.hold, { type: "HOLD_CALL_FAILED", reason: "CLOSED", message: "Holding call failed." });
     assert.equal(r.buttons, null);
   } finally {
     await context.close();

@@ -224,7 +224,7 @@ test("a foreign frame cannot feed events to the CRM, nor settle or fail its pend
     globalThis.__answer = { state: "pending" };
     ctibridgeCRM.answerCall().then(
       (m) => { globalThis.__answer = { state: "resolved", contactId: m.call.ResponseActual.contactId, status: m.call.ResponseActual.status }; },
-      (e) => { globalThis.__answer = { state: "rejected", type: e.type, cause: e.cause, code: e.code }; });
+      (e) => { globalThis.__answer = { state: "rejected", type: e.type, reason: e.reason, code: e.code }; });
   });
   const requestId = await until(() => softphone.evaluate(() => globalThis.__requests.findLast((r) => r.subtopic === "Answer")?.requestId),
     "the Answer request");

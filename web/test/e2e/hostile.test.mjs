@@ -286,7 +286,7 @@ test("after all of them: both Go runtimes are alive and a normal ring → answer
   await emulator.evaluate(() => ccpEmulator.ring({}));
   await waitForEvent(page, (e) => e.name === "InboundCallStateChange" && e.message.call.ResponseActual.type === "agent" &&
     e.message.call.event === "connecting");
-  const message = await page.evaluate(() => ctibridgeCRM.answerCall().catch((e) => ({ failed: { type: e.type, cause: e.cause, code: e.code } })));
+  const message = await page.evaluate(() => ctibridgeCRM.answerCall().catch((e) => ({ failed: { type: e.type, reason: e.reason, code: e.code } })));
   assert.equal(message.failed, undefined, `answerCall() failed: ${JSON.stringify(message.failed)}`);
   assert.equal(message.call.event, "connected");
   assert.equal(message.call.ResponseActual.type, "agent");

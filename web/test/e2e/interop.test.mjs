@@ -63,3 +63,26 @@ test("the crm role answers through a softphone that is not part of the project",
     await context.close();
   }
 });
+
+test("the crm role loaded while a call rings answers it through a softphone that is not part of the project", async () => {
+  const { crm, softphone } = env.deployment.sites;
+  const context = await env.browser.newContext();
+  try {
+    const page = await context.newPage();
+    const vendor = `${softphone.url("/test/fixtures/interop/plain-softphone.html")}?crm=${crm.origin}`;
+    await page.goto(`${crm.url("/test/fixtures/interop/crm-role.html")}?softphone=${vendor}#late`);
+    await page.waitForFunction(() => window.bridge);
+    // The ringing event was posted before the bridge listened, and this softphone has no handshake to repeat it:
+    // the bridge holds no state, so it asks the softphone instead of refusing.
+    assert.equal(await page.evaluate(() => window.bridge.buttons().answer.state), "Hide");
+    const message = await page.evaluate(() => window.bridge.answerCall());
+    assert.deepEqual(message, (await sample()).message, "resolves with the vendor sample's message, unchanged");
+    const frame = await waitForFrame(page, (x) => x.parentFrame() !== null && x.url().includes("/interop/plain-softphone.html"));
+    const subtopics = await frame.evaluate(() => window.requests.map((r) => r.subtopic));
+    assert.ok(subtopics.includes("Answer"), `the softphone got the Answer: ${subtopics}`);
+    assert.equal(await page.evaluate(() => window.bridge.buttons().answer.state), "Hide", "answered");
+    assert.equal(await page.evaluate(() => window.bridge.buttons().consult.state), "Enable");
+  } finally {
+    await context.close();
+  }
+});

@@ -68,7 +68,7 @@ function startRequest(page, key, method) {
     globalThis.__pending[key] = { state: "pending", since: Date.now() };
     ctibridgeCRM[method]().then(
       () => { globalThis.__pending[key] = { state: "resolved", at: Date.now() }; },
-      (e) => { globalThis.__pending[key] = { state: "rejected", at: Date.now(), type: e.type, cause: e.cause, code: e.code, message: e.message }; });
+      (e) => { globalThis.__pending[key] = { state: "rejected", at: Date.now(), type: e.type, reason: e.reason, code: e.code, message: e.message }; });
   }, { key, method });
 }
 
@@ -147,7 +147,7 @@ describe("with the CCP emulator (real Streams)", () => {
       await page.waitForFunction(() => globalThis.__pending.hold.state !== "pending", null, { timeout: 20000 });
       const hold = await page.evaluate(() => globalThis.__pending.hold);
       assert.equal(hold.state, "rejected");
-      assert.equal(hold.cause, "SOFTPHONE_RELOADED", `the hold failed with ${hold.cause}: ${hold.code}`);
+      assert.equal(hold.reason, "SOFTPHONE_RELOADED", `the hold failed with ${hold.reason}: ${hold.code}`);
       assert.equal(hold.type, "HOLD_CALL_FAILED");
       console.log(`# softphone reload (emulator): PEER_RELOADED ${peerAt - reloadedAt} ms after the reload; the pending hold failed ${hold.at - reloadedAt} ms after it`);
 
@@ -274,7 +274,7 @@ describe("with an Amazon side that keeps the call across reloads", () => {
       await page.waitForFunction(() => globalThis.__pending.hold.state !== "pending", null, { timeout: 20000 });
       const hold = await page.evaluate(() => globalThis.__pending.hold);
       assert.equal(hold.state, "rejected");
-      assert.equal(hold.cause, "SOFTPHONE_RELOADED", `the hold failed with ${hold.cause}: ${hold.code}`);
+      assert.equal(hold.reason, "SOFTPHONE_RELOADED", `the hold failed with ${hold.reason}: ${hold.code}`);
       assert.equal(hold.type, "HOLD_CALL_FAILED");
 
       // Resynchronised = the new softphone's full state has arrived and the call bar shows the call.

@@ -35,6 +35,12 @@ test("blocked third-party storage: the softphone's load() rejects at once, namin
     assert.match(text, /troubleshooting/);
     assert.ok(Date.now() - started < 10000, "at once, not after Streams' retries");
     assert.equal(await softphone.evaluate(() => document.querySelectorAll("iframe").length), 0, "initCCP was never called");
+    // What load() rejects with: reason NOT_READY (Streams cannot start in this frame, not a wrong option), and no
+    // chained .cause.
+    const err = await softphone.evaluate(() => import("./ctibridge.js").then(({ load }) => load({ role: "softphone",
+      ccpUrl: "https://example.my.connect.aws/ccp-v2/", crmOrigins: [location.origin], container: document.body }))
+      .then(() => null, (e) => ({ type: e.type, reason: e.reason, cause: e.cause })));
+    assert.deepEqual(err, { type: "LOAD_FAILED", reason: "NOT_READY", cause: undefined });
   } finally {
     await context.close();
   }
@@ -49,8 +55,8 @@ test("the CRM's selfTest names the blocked storage of its softphone", async () =
     const softphone = report.checks.find((c) => c.name === "softphone");
     assert.equal(softphone.ok, false);
     assert.match(softphone.detail, /localStorage is blocked/);
-    const err = await page.evaluate(() => ctibridgeCRM.answerCall().then(() => null, (e) => ({ type: e.type, cause: e.cause })));
-    assert.deepEqual(err, { type: "ANSWER_CALL_FAILED", cause: "NOT_READY" });
+    const err = await page.evaluate(() => ctibridgeCRM.answerCall().then(() => null, (e) => ({ type: e.type, reason: e.reason })));
+    assert.deepEqual(err, { type: "ANSWER_CALL_FAILED", reason: "NOT_READY" });
   } finally {
     await context.close();
   }

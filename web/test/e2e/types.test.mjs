@@ -3,7 +3,8 @@
 //     package test can run them in a browser as they are;
 //   - each deliberately wrong use (web/test/types/wrong) fails, with exactly the error codes, lines and message
 //     fragments its `// error TSxxxx: fragment` comments announce, so that it fails for the intended reason;
-//   - every union and interface that says it mirrors a Go file has exactly the names that Go file defines.
+//   - every union and interface that says it mirrors a Go file has exactly the names Go produces
+//     (core/testdata/types-manifest.json, written and kept current by core's TestTypesManifest).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -100,14 +101,11 @@ describe("each wrong use fails for its intended reason", async () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// The d.ts against the Go code it mirrors.
+// The d.ts against what Go produces: core/testdata/types-manifest.json, which core's TestTypesManifest writes
+// from Go's own declarations and values (go test ./core -run TestTypesManifest -update) and keeps current.
 
+const manifest = JSON.parse(await readFile(path.join(repo, "core/testdata/types-manifest.json"), "utf8"));
 const go = (file) => readFile(path.join(repo, file), "utf8");
-
-/** The string values of every `Name Type = "value"` constant of the given Go type in src. */
-function goConsts(src, type) {
-  return [...src.matchAll(new RegExp(`^\\s*\\w+\\s+${type}\\s*=\\s*"([^"]*)"`, "gm"))].map((m) => m[1]);
-}
 
 /** The body of one Go function, up to the next top-level func. */
 function goFunc(src, signature) {
@@ -115,13 +113,6 @@ function goFunc(src, signature) {
   assert.ok(start >= 0, `no ${signature}`);
   const end = src.indexOf("\nfunc ", start + 1);
   return src.slice(start, end < 0 ? undefined : end);
-}
-
-/** The json names of a Go struct's fields. */
-function goJSONFields(src, struct) {
-  const body = new RegExp(`type ${struct} struct \\{([\\s\\S]*?)\\n\\}`).exec(src);
-  assert.ok(body, `no struct ${struct}`);
-  return [...body[1].matchAll(/json:"([^,"]+)/g)].map((m) => m[1]);
 }
 
 let checker;
@@ -158,74 +149,55 @@ function dtsProps(name) {
 
 const sorted = (list) => [...list].sort();
 
-test("the d.ts mirrors core/buttons.go", async () => {
-  const src = await go("core/buttons.go");
-  const names = [...goFunc(src, "func (b Button) String()").matchAll(/return "([a-zA-Z]+)"/g)].map((m) => m[1]).filter((n) => n !== "unknown");
-  assert.deepEqual(dtsLiterals("ButtonName"), names, "ButtonName, in wire order");
-  assert.deepEqual(dtsProps("ButtonStateItems"), names);
-  assert.deepEqual(sorted(dtsProps("ButtonFlags")), sorted(names));
-  assert.deepEqual(sorted(dtsProps("CallBar")), sorted(names));
-  const states = [...goFunc(src, "func (s ButtonState) String()").matchAll(/return "([A-Za-z]+)"/g)].map((m) => m[1]).filter((n) => n !== "unknown");
-  assert.deepEqual(sorted(dtsLiterals("ButtonState")), sorted(states));
-  assert.deepEqual(sorted(dtsLiterals("ButtonReason")), sorted(goConsts(src, "Reason")));
-});
-
-test("the d.ts mirrors core/diagnostics.go and core/errors.go", async () => {
-  assert.deepEqual(sorted(dtsLiterals("DiagnosticReason")), sorted(goConsts(await go("core/diagnostics.go"), "Reason")));
-  assert.deepEqual(sorted(dtsLiterals("Cause")), sorted(goConsts(await go("core/errors.go"), "Cause")));
-  assert.deepEqual(sorted(dtsProps("Diagnostic")), sorted(goJSONFields(await go("core/diagnostics.go"), "Diagnostic")));
-});
-
-test("the d.ts mirrors core/controls.go: methods, subtopics and error types", async () => {
-  const body = goFunc(await go("core/controls.go"), "func Controls()");
-  const controls = [...body.matchAll(/\{"(\w+)", "(\w+)", \w+, "(\w+)", "[^"]*"\}/g)].map((m) => ({ method: m[1], subtopic: m[2], type: m[3] }));
-  assert.equal(controls.length, 11, "Controls() lists 11 controls");
-  assert.deepEqual(sorted(dtsLiterals("ControlSubtopic")), sorted(controls.map((c) => c.subtopic)));
-  assert.deepEqual(sorted(dtsLiterals("ControlErrorType")), sorted(controls.map((c) => c.type)));
-  const setAgent = goFunc(await go("core/softphone.go"), "func SetAgentStateControl()");
-  const setAgentType = /ErrorType: "(\w+)"/.exec(setAgent)[1];
-  assert.deepEqual(sorted(dtsLiterals("ErrorType")), sorted([...controls.map((c) => c.type), setAgentType]));
-  const helloTypes = [...(await go("core/softphone.go")).matchAll(/WireError\{Type: "(\w+)"/g)].map((m) => m[1]);
-  assert.deepEqual(sorted(dtsLiterals("HelloErrorType")), sorted(helloTypes));
-  // The CRM bridge has one method per control, plus those wasm/crm.go object() adds; both roles' on() is the
-  // loader's (fastPath's channel.on, set by object()).
-  const crm = await go("wasm/crm.go");
-  const extra = [...goFunc(crm, "func (b *crmBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((m) => m[1]);
-  assert.deepEqual(sorted(dtsProps("CrmBridge")), sorted(["role", "on", ...extra, ...controls.map((c) => c.method)]));
-  const softphone = await go("wasm/softphone.go");
-  const spMethods = [...goFunc(softphone, "func (b *softphoneBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((m) => m[1]);
-  assert.deepEqual(sorted(dtsProps("SoftphoneBridge")), sorted(["role", "on", ...spMethods]));
-});
-
-test("the d.ts mirrors core/state.go, core/decode.go and core/softphone.go", async () => {
-  const state = await go("core/state.go");
-  assert.deepEqual(sorted(dtsLiterals("ConnectionState")), sorted(goConsts(state, "ConnectionState")));
-  assert.deepEqual(sorted(dtsLiterals("ConnectionType")), sorted(goConsts(state, "ConnectionType")));
-  const decode = await go("core/decode.go");
-  assert.deepEqual(dtsLiterals("ProtocolVersion"), [Number(/const ProtocolVersion = (\d+)/.exec(decode)[1])]);
-  const topics = [/TopicInboundCall\s*=\s*"(\w+)"/.exec(await go("core/wire.go"))[1],
-    ...[...decode.matchAll(/Topic\w+\s*=\s*"(\w+)"/g)].map((m) => m[1])];
-  assert.deepEqual(sorted(dtsLiterals("Topic")), sorted(topics));
-  const agentOf = goFunc(await go("core/softphone.go"), "func AgentStateOf(");
-  assert.deepEqual(sorted(dtsLiterals("AgentStateTypeLabel")), sorted([...agentOf.matchAll(/t = "([^"]+)"/g)].map((m) => m[1])));
-});
-
-test("the d.ts mirrors the JSON fields of core/wire.go", async () => {
-  const wire = await go("core/wire.go");
+test("the d.ts unions and fields are what Go produces (core/testdata/types-manifest.json)", () => {
+  const m = manifest;
+  const same = (name, want) => assert.deepEqual(sorted(dtsLiterals(name)), sorted(want), `${name} vs the manifest`);
+  // Buttons and their reasons (core/buttons.go).
+  assert.deepEqual(dtsLiterals("ButtonName"), m.buttonNames, "ButtonName, in wire order");
+  assert.deepEqual(dtsProps("ButtonStateItems"), m.buttonNames);
+  assert.deepEqual(sorted(dtsProps("ButtonFlags")), sorted(m.buttonNames));
+  assert.deepEqual(sorted(dtsProps("CallBar")), sorted(m.buttonNames));
+  same("ButtonState", m.buttonStates);
+  same("ButtonReason", m.buttonReasons);
+  // Errors and diagnostics (core/errors.go, core/diagnostics.go, core/controls.go).
+  same("Cause", m.causes);
+  same("DiagnosticReason", m.diagnosticReasons);
+  same("ControlSubtopic", m.controlSubtopics);
+  same("ControlErrorType", m.controlErrorTypes);
+  same("ErrorType", m.errorTypes);
+  same("BridgeErrorType", m.bridgeErrorTypes);
+  same("HelloErrorType", m.helloErrorTypes);
+  same("LoadErrorReason", m.loadErrorReasons);
+  const loadError = checker.getPropertiesOfType(dtsType("LoadError")).find((p) => p.name === "type");
+  assert.equal(checker.typeToString(checker.getTypeOfSymbol(loadError)), JSON.stringify(m.loadErrorType));
+  // Streams' states, topics, versions (core/state.go, core/wire.go, core/decode.go, core/softphone.go).
+  same("ConnectionState", m.connectionStates);
+  same("ConnectionType", m.connectionTypes);
+  same("Topic", m.topics);
+  assert.deepEqual(dtsLiterals("ProtocolVersion"), [m.protocolVersion]);
+  same("AgentStateTypeLabel", m.agentStateTypeLabel);
+  // The JSON fields of the wire structs (core/wire.go, core/diagnostics.go).
   for (const [goStruct, tsType] of [
     ["CallEvent", "CallEvent"], ["ResponseActual", "ResponseActual"], ["CallVariables", "CallVariables"],
     ["ResponseFields", "ResponseFields"], ["Participant", "Participant"], ["MediaProperties", "MediaProperties"],
-    ["WireError", "WireError"], ["AgentStateMessage", "AgentState"], ["RequestArgs", "RequestArgs"],
+    ["WireError", "WireError"], ["AgentStateMessage", "AgentState"], ["RequestArgs", "RequestArgs"], ["Diagnostic", "Diagnostic"],
   ]) {
-    assert.deepEqual(sorted(dtsProps(tsType)), sorted(goJSONFields(wire, goStruct)), `${tsType} vs core/wire.go ${goStruct}`);
+    assert.deepEqual(sorted(dtsProps(tsType)), sorted(m.fields[goStruct]), `${tsType} vs core/wire.go ${goStruct}`);
   }
   // Envelope: routing fields, source, message, args and the extensions.
-  const envelope = goJSONFields(wire, "Envelope");
+  const envelope = m.fields.Envelope;
   assert.deepEqual(sorted(dtsProps("EnvelopeExtensions")), sorted(envelope.filter((f) => !["channel", "topic", "subtopic", "source", "message", "args"].includes(f))));
   assert.deepEqual(sorted(dtsProps("RequestEnvelope")), sorted(envelope.filter((f) => f !== "message")));
   // Message: every field appears in one of the message shapes, and no shape has a field Go lacks.
-  const message = goJSONFields(wire, "Message");
   const shapes = ["InboundCallStateChangeMessage", "AgentStateChangeMessage", "SnapshotMessage", "ErrorMessage", "AckMessage"];
-  const union = new Set(shapes.flatMap(dtsProps));
-  assert.deepEqual(sorted(union), sorted(message));
+  assert.deepEqual(sorted(new Set(shapes.flatMap(dtsProps))), sorted(m.fields.Message));
+});
+
+// The bridges' methods: one per control (the manifest), plus those wasm/*.go object() adds; both roles' on() is the
+// loader's (fastPath's channel.on, set by object()).
+test("the bridges have the methods of core/controls.go and of wasm object()", async () => {
+  const extra = [...goFunc(await go("wasm/crm.go"), "func (b *crmBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((x) => x[1]);
+  assert.deepEqual(sorted(dtsProps("CrmBridge")), sorted(["role", "on", ...extra, ...manifest.controlMethods]));
+  const spMethods = [...goFunc(await go("wasm/softphone.go"), "func (b *softphoneBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((x) => x[1]);
+  assert.deepEqual(sorted(dtsProps("SoftphoneBridge")), sorted(["role", "on", ...spMethods]));
 });

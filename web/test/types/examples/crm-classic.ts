@@ -14,6 +14,6 @@ window.ctibridge
     });
     answer.addEventListener("click", () => {
       bridge.answerCall().then(() => console.log("ctibridge: answered"),
-        (err) => console.error(`ctibridge: ${err.type} (${err.cause}): ${err.code}`));
+        (err) => console.error(`ctibridge: ${err.type} (${err.reason}): ${err.code}`));
     });
   });

@@ -16,5 +16,5 @@ bridge.on("InboundCallStateChange", ({ call }) => {
 });
 answer.addEventListener("click", () => {
   bridge.answerCall().then(() => console.log("ctibridge: answered"),
-    (err) => console.error(`ctibridge: ${err.type} (${err.cause}): ${err.code}`));
+    (err) => console.error(`ctibridge: ${err.type} (${err.reason}): ${err.code}`));
 });

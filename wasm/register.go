@@ -27,7 +27,7 @@ func Register() error {
 		return errors.New("ctibridge.wasm must be started by ctibridge.js (load())")
 	}
 	_ = rt.global.Delete(bootKey)
-	if err := rt.startFastPath(boot); err != nil {
+	if rt.fast, err = newFastPath(boot); err != nil {
 		return err
 	}
 	api, err := rt.object.New()

@@ -85,7 +85,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	} else if initCCP {
 		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
 	}
-	if b.channel, err = newChannel(rt, b.parent, safejs.Undefined(), b.targets); err != nil {
+	if b.channel, err = rt.fast.newChannel(b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect}
@@ -206,8 +206,6 @@ func (b *softphoneBridge) message(m message) {
 	}
 	b.rt.debug(b.debug, "ctibridge softphone ←", m.data)
 	b.recorder.Envelope(now(), "in", m.data)
-	// A request starts Streams calls, whose callbacks and timeouts are goroutines and timers: let them run.
-	wake()
 	env, err := core.DecodeEnvelope(m.data)
 	if err != nil {
 		de := err.(*core.DecodeError)
@@ -261,10 +259,12 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	return obj, obj.Set("role", "softphone")
 }
 
-// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running.
+// close stops listening to the CRM and to Streams, stops posting, and releases every Func. Streams itself keeps
+// running.
 func (b *softphoneBridge) close(safejs.Value, []safejs.Value) any {
 	b.closeOnce.Do(func() {
 		b.channel.close()
+		b.core.Close() // what Streams completes from now on (an acknowledgement) is not posted
 		b.funcs.releaseAll()
 	})
 	return nil

@@ -128,12 +128,13 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseTimestamp -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzFreeFields -fuzztime=$(FUZZTIME) ./core
 
-## generate: the easyjson codecs (for the host: easyjson's bootstrap cannot run under GOOS=js)
+## generate: the easyjson codecs (for the host: easyjson's bootstrap cannot run under GOOS=js) and the loader's fast path format
 generate:
 	env -u GOOS -u GOARCH $(GO) generate ./core
+	env -u GOOS -u GOARCH $(GO) test -count=1 -run='^TestLoaderFormat$$' ./wasm -update
 
 check-generated: generate
-	@git diff --exit-code -- 'core/*_easyjson.go' || { echo "generated code is stale: run make generate and commit" >&2; exit 1; }
+	@git diff --exit-code -- 'core/*_easyjson.go' web/ctibridge.js || { echo "generated code is stale: run make generate and commit" >&2; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard -- 'core/*_easyjson.go')" || { \
 		git ls-files --others --exclude-standard -- 'core/*_easyjson.go'; echo "generated files above are not in git: add them" >&2; exit 1; }
 	node scripts/dist.mjs --classic

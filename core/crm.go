@@ -116,7 +116,7 @@ func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
 	}
 	r := &Request{Control: ctrl, done: make(chan struct{})}
 	if c.closed {
-		c.settleLocked(r, Result{Err: ctrl.Fail(CauseClosed, "The bridge is closed.")})
+		c.settleLocked(r, Result{Err: ctrl.Closed()})
 		return r
 	}
 	if c.failure != "" {
@@ -161,7 +161,9 @@ func (c *CRM) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
-	c.failAllLocked(CauseClosed, "The bridge was closed.")
+	for _, r := range c.requests {
+		c.settleLocked(r, Result{Err: r.Control.Closed()})
+	}
 }
 
 func (c *CRM) failAllLocked(cause Cause, code string) {

@@ -83,6 +83,15 @@ func (e *Error) Wire() *WireError {
 	return &WireError{Type: e.Type, Code: e.Code, Message: e.Message, Cause: string(e.Cause)}
 }
 
+// ErrClosed is the underlying error of every request that fails because its bridge is closed.
+var ErrClosed = errors.New("bridge closed")
+
+// Closed returns the Error of control c when its bridge is closed, before or while the request is pending:
+// cause CauseClosed, and the one code every layer (core, the loader's closed bridge) gives it.
+func (c *Control) Closed() *Error {
+	return &Error{Type: c.ErrorType, Code: "The bridge is closed.", Message: c.ErrorMessage, Cause: CauseClosed, Err: ErrClosed}
+}
+
 // ErrorFromWire rebuilds an Error from an error envelope's "error" object.
 func ErrorFromWire(w *WireError) *Error {
 	return &Error{Type: w.Type, Code: w.Code, Message: w.Message, Cause: Cause(w.Cause)}

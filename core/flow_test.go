@@ -577,3 +577,43 @@ func TestRequestThatCannotBePostedFailsAtOnce(t *testing.T) {
 	}
 	assert.Len(t, toPhone.Take(), 1, "the next answerCall is posted: the failed one left nothing pending")
 }
+
+// A closed softphone posts nothing: not the acknowledgement of an action Streams completes afterwards, not the
+// events of later snapshots.
+func TestClosedSoftphonePostsNothing(t *testing.T) {
+	p := newPair(t)
+	p.streams.Hold = true
+	p.observe(ringing())
+	p.observe(connected())
+	hold, _ := core.ControlByMethod("holdCall")
+	req := p.crm.Begin(hold, nil)
+	p.pump() // the request reaches the softphone, whose hold waits for Streams
+	require.Len(t, p.streams.Actions(), 1)
+	require.Equal(t, core.ActHold, p.streams.Actions()[0].Kind)
+	p.phone.Close()
+	p.streams.Complete()
+	require.NoError(t, p.phone.Observe(ringing()))
+	assert.Empty(t, p.toCRM.Take(), "nothing posted after Close")
+	select {
+	case <-req.Done():
+		t.Fatal("the CRM heard from a closed softphone")
+	default:
+	}
+}
+
+// Every request of a closed bridge fails with one error: pending at Close or begun after it.
+func TestClosedCRMFailsWithOneError(t *testing.T) {
+	p := newPair(t)
+	p.streams.Hold = true
+	p.observe(ringing())
+	answer := answerControl()
+	pending := p.crm.Begin(answer, nil)
+	p.crm.Close()
+	after := p.crm.Begin(answer, nil)
+	for _, r := range []*core.Request{pending, after} {
+		err := wait(t, r).Err
+		require.NotNil(t, err)
+		assert.Equal(t, answer.Closed(), err)
+		assert.ErrorIs(t, err, core.ErrClosed)
+	}
+}

@@ -1,8 +1,8 @@
 package core
 
 // DataKind is what the adapter found in a "message" event's data before reading it: JSON text (a string, or a
-// plain object the adapter serialised), or something that cannot be an envelope. Its values mirror the kinds
-// the loader's classify reports (fastPath in web/ctibridge.js).
+// plain object the adapter serialised), or something that cannot be an envelope. The loader's constants for
+// these values (fastPath in web/ctibridge.js) are generated from them (wasm/format_test.go, make generate).
 type DataKind int32
 
 // The kinds of data. DataOtherType + i is a value of the JavaScript type OtherTypes[i].

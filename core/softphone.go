@@ -45,6 +45,7 @@ type Softphone struct {
 	digitRuns int    // numbers sendDigits actions, which are never de-duplicated
 	failure   string // why the softphone could not start; "" when it did
 	posting   []byte // the last envelope posted: its buffer is reused for the next one
+	closed    bool   // Close was called: nothing is posted any more
 
 	// Diagnostics counts every rejected message and every anomaly by reason.
 	Diagnostics Counters
@@ -455,6 +456,9 @@ func (s *Softphone) snapshotEnvelope(contact *Contact) *Envelope {
 // kilobytes, could make one) is not posted: the CRM would refuse it anyway, and sees a sequence gap, which
 // makes it ask for a snapshot.
 func (s *Softphone) postLocked(env *Envelope) {
+	if s.closed {
+		return
+	}
 	s.seq++
 	env.Epoch, env.Seq, env.Version = s.epoch, s.seq, ProtocolVersion
 	var w jwriter.Writer
@@ -465,6 +469,14 @@ func (s *Softphone) postLocked(env *Envelope) {
 		return
 	}
 	_ = s.send(b) // a CRM that is gone has nothing to be told; one that comes back says Hello and gets a Snapshot
+}
+
+// Close stops the softphone posting: what Streams completes after its bridge has closed (an acknowledgement,
+// a failure, a snapshot) is no longer the CRM's to hear. Streams itself keeps running.
+func (s *Softphone) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
 }
 
 // AgentStateOf describes an agent state as the vendor page's Message Parameters table does: label and code are

@@ -82,7 +82,7 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.debug, err = optDebug(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
-	if b.channel, err = newChannel(rt, target, frame, []string{b.origin}); err != nil {
+	if b.channel, err = rt.fast.newChannel(target, frame, []string{b.origin}); err != nil {
 		return safejs.Value{}, err
 	}
 	b.core = core.NewCRM(source, newEpoch(), b.post)
@@ -90,7 +90,12 @@ func newCRM(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	go b.repeatHello()
-	return b.object()
+	obj, err := b.object()
+	if err != nil {
+		b.close(safejs.Undefined(), nil) // the listener, the Hello goroutine and the Funcs made so far
+		return safejs.Value{}, err
+	}
+	return obj, nil
 }
 
 // errFrameGone is why nothing can reach a softphone whose iframe is no longer in the page.
@@ -190,21 +195,22 @@ func (b *crmBridge) object() (safejs.Value, error) {
 	if err := b.channel.installOn(obj); err != nil {
 		return safejs.Value{}, err
 	}
-	// The error type and message of each request method, for the loader: once the bridge is closed its
-	// functions are released, and the loader rejects calls itself, in the same shape.
+	// The error each request method rejects with once the bridge is closed, for the loader: Go releases the
+	// bridge's functions when it closes, and the loader then rejects calls itself, with this error.
 	errs := []byte("{")
 	for i, c := range append(controls[:], core.SetAgentStateControl()) {
 		if i > 0 {
 			errs = append(errs, ',')
 		}
-		errs = append(errs, strconv.Quote(c.Method)+`:{"type":`+strconv.Quote(c.ErrorType)+`,"message":`+strconv.Quote(c.ErrorMessage)+`}`...)
+		errs = append(strconv.AppendQuote(errs, c.Method), ':')
+		errs = appendErrorJSON(errs, c.Closed())
 	}
 	errs = append(errs, '}')
 	table, err := b.rt.parseJSON(errs)
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	if err := obj.Set("requestErrors", table); err != nil {
+	if err := obj.Set("closedErrors", table); err != nil {
 		return safejs.Value{}, err
 	}
 	return obj, obj.Set("role", "crm")
@@ -216,9 +222,11 @@ func (b *crmBridge) object() (safejs.Value, error) {
 // timer gives up on it.
 func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core.RequestArgs, error)) func(safejs.Value, []safejs.Value) any {
 	return func(_ safejs.Value, args []safejs.Value) any {
-		p, err := b.rt.newDeferred()
+		p, err := b.rt.fast.deferred()
 		if err != nil {
-			return nil
+			// Promise.reject needs no deferred: the page still gets a Promise, rejected with why.
+			v, _ := b.rt.promise.Call("reject", b.rt.newError(ctrl.Fail(core.CauseInternal, "No Promise could be made: "+err.Error())))
+			return v
 		}
 		reqArgs, err := parse(args)
 		if err != nil {
@@ -252,7 +260,7 @@ func (b *crmBridge) expire(req *core.Request) {
 	}
 }
 
-// settleEnded settles the Promise of every request that has ended, and lets their timer goroutines finish.
+// settleEnded settles the Promise of every request that has ended.
 func (b *crmBridge) settleEnded() {
 	b.pendingMu.Lock()
 	var ended []pendingRequest
@@ -276,9 +284,6 @@ func (b *crmBridge) settleEnded() {
 		}
 		v, err := b.rt.parseJSON(res.Message)
 		b.rt.settle(p.promise, v, err)
-	}
-	if len(ended) > 0 {
-		wake()
 	}
 }
 

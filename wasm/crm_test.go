@@ -216,6 +216,19 @@ func TestCRMCloseFailsPendingAndReleases(t *testing.T) {
 	assert.Equal(t, "CLOSED", str(t, rejection, "reason"))
 	s.observe(connected())
 	none(t, s.events, "event after close")
+
+	// Called after close, the loader answers for Go, with the same error.
+	p, err = s.bridge.Call("answerCall")
+	require.NoError(t, err)
+	_, later := s.await(p)
+	require.False(t, later.IsUndefined())
+	isError, err := later.InstanceOf(s.rt.errorC)
+	require.NoError(t, err)
+	assert.True(t, isError)
+	for _, field := range []string{"message", "type", "code", "cause"} {
+		assert.Equal(t, str(t, rejection, field), str(t, later, field), field)
+	}
+	assert.Equal(t, "The bridge is closed.", str(t, later, "code"))
 }
 
 // TestCRMRequestToARemovedFrameFailsAtOnce: once the softphone's iframe is gone from the page, nothing can

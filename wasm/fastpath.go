@@ -3,7 +3,7 @@
 package wasm
 
 import (
-	"encoding/binary"
+	"errors"
 	"sync"
 	"unsafe"
 
@@ -12,29 +12,15 @@ import (
 	"github.com/ctibridge/ctibridge/core"
 )
 
-// The fast path: every window "message" event and every Streams snapshot enters Go through a function this
-// module exports, called by the loader's fastPath (web/ctibridge.js) with the bytes already in inbox. A call
-// through syscall/js costs about 8 µs and a string about 5 µs per KB each way; an exported function costs a
-// tenth of a microsecond and nothing is copied. What Go asks JavaScript to do in return (callbacks, posts)
-// goes into outbox as records that the loader runs once the export has returned, so that a callback calling
-// the bridge again finds Go idle. Outside an export (a request method, a Streams callback, a timer), channel
-// calls the loader's functions directly.
-
-// Sizes of inbox: an origin, then a message's data or a Streams snapshot.
+// Sizes of the inbox: an origin, then a message's data or a Streams snapshot.
 const (
 	originMax = 1 << 10
 	dataMax   = core.MaxEnvelopeBytes
 )
 
-// Record operations in outbox: [op u8][channel u32 LE][name length u8][name][payload length u32 LE][payload].
-const (
-	opEmit = 1 // call the callbacks of name with JSON.parse(payload)
-	opPost = 2 // post payload to the channel's peer
-)
-
-// message is one "message" event as the loader hands it over. data points into inbox: it is valid until the
-// role first calls out to JavaScript, which may dispatch another event synchronously and so re-enter an export
-// that overwrites inbox. Roles decode (and record) data before they call anything.
+// message is one "message" event as the loader hands it over. data points into the inbox: it is valid until
+// the role first calls out to JavaScript, which may dispatch another event synchronously and so re-enter an
+// export that overwrites the inbox. Roles decode (and record) data before they call anything.
 type message struct {
 	origin   string
 	fromPeer bool          // event.source is the window the role talks to
@@ -50,23 +36,73 @@ type fastRole interface {
 	panicked(p any)
 }
 
-var (
-	inbox [originMax + dataMax]byte
+// fastPath is the layer between JavaScript and the roles. Every window "message" event and every Streams
+// snapshot enters Go through a function this module exports, called by the loader's fastPath
+// (web/ctibridge.js) with the bytes already in the inbox: a call through syscall/js costs about 8 µs and a
+// string about 5 µs per KB each way; an exported function costs a tenth of a microsecond and nothing is
+// copied. What Go asks JavaScript to do in return (callbacks to call, envelopes to post) are records in the
+// format of format.go, which the loader runs.
+//
+// Invariants:
+//
+//  1. One goroutine at a time. Go on js/wasm runs goroutines one at a time and switches only where one
+//     blocks; an export never blocks, and a callback into Go that JavaScript makes during one nests inside
+//     it (depth counts them). So depth, outboxes and finished are only ever touched by the code that runs
+//     now, and need no lock. mu guards roles and nextID, which bridges change when they open and close.
+//  2. One path for every effect. emit and post append a record to the outbox of the innermost running export
+//     (outboxes[depth]), or, outside any export, to outboxes[0], which flush hands to the loader at once.
+//     The loader reads all of a batch's records before it runs the first, so that a callback calling Go
+//     again, which reuses the outbox, cannot change them; records of an export run once it has returned, so
+//     that a callback calling the bridge again finds Go idle, as with any other call.
+//  3. The inbox holds one message at a time: a message's data is valid until its role first calls out to
+//     JavaScript (see message).
+//  4. Ready goroutines never wait for the next event. An export does not run the scheduler: a goroutine it
+//     made ready (a request's timer goroutine that can end) or a timer it armed (a Streams call's timeout)
+//     would otherwise wait for the next call into Go. So every outermost export that ran a role asks the
+//     loader to pump (resultPump), which calls a Go function once the page's microtasks have run; calling
+//     any Go function runs every ready goroutine and arms Go's timers before it returns.
+//  5. A channel's effects stop when it closes: the loader drops records of a closed channel, and a post
+//     to one reports false.
+type fastPath struct {
+	inbox  [originMax + dataMax]byte
+	loader safejs.Value // the loader's fastPath object
 
-	fastMu sync.Mutex // guards roles and nextID; never held across a call out of Go
-	roles  = map[int32]fastRole{}
+	mu     sync.Mutex
+	roles  map[int32]fastRole
 	nextID int32
 
-	// Go runs on one thread, and an export runs to its end without waiting (a callback into Go from
-	// JavaScript during it nests, as depth counts), so these need no lock.
 	depth    int      // exports running, nested
-	outboxes [][]byte // records of the export at each depth
-	finished []byte   // records of the export that returned last, read through ctibridge_outbox
-	wakeup   bool     // a goroutine became ready during the export
-)
+	outboxes [][]byte // records waiting: [0] outside any export, [d] of the export at depth d
+	finished []byte   // the batch the loader reads next, through ctibridge_outbox
+}
+
+// errVersions is why a bridge cannot start when the loader and the module do not speak the same fast path.
+var errVersions = errors.New("ctibridge.wasm and ctibridge.js are from different versions: load both from the same release")
+
+// served is the fast path the module's exports serve: the one Register started. It is set before the loader
+// can call an export, and never changes.
+var served *fastPath
+
+// newFastPath asks the loader's boot object for its half of the fast path, handing it pump: a Func that does
+// nothing, because calling any Func runs the goroutines an export made ready (invariant 4). pump lives as long
+// as the page (kind (a)).
+func newFastPath(boot safejs.Value) (*fastPath, error) {
+	pump, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { return nil })
+	if err != nil {
+		return nil, err
+	}
+	fp := &fastPath{roles: map[int32]fastRole{}}
+	served = fp
+	if fp.loader, err = boot.Call("fastPath", pump); err != nil || fp.loader.Type() != safejs.TypeObject {
+		pump.Release()
+		served = nil
+		return nil, errVersions
+	}
+	return fp, nil
+}
 
 //go:wasmexport ctibridge_inbox
-func exportInbox() int32 { return int32(uintptr(unsafe.Pointer(&inbox[0]))) }
+func exportInbox() int32 { return int32(uintptr(unsafe.Pointer(&served.inbox[0]))) }
 
 //go:wasmexport ctibridge_origin_max
 func exportOriginMax() int32 { return originMax }
@@ -76,18 +112,17 @@ func exportDataMax() int32 { return dataMax }
 
 //go:wasmexport ctibridge_outbox
 func exportOutbox() int32 {
-	if len(finished) == 0 {
+	if len(served.finished) == 0 {
 		return 0
 	}
-	return int32(uintptr(unsafe.Pointer(&finished[0])))
+	return int32(uintptr(unsafe.Pointer(&served.finished[0])))
 }
 
 //go:wasmexport ctibridge_wants
 func exportWants(id, fromPeer, originLen int32) int32 {
-	fastMu.Lock()
-	r := roles[id]
-	fastMu.Unlock()
-	if r == nil || !r.wants(inbox[:clamp(originLen, originMax)], fromPeer == 1) {
+	fp := served
+	r := fp.role(id)
+	if r == nil || !r.wants(fp.inbox[:clamp(originLen, originMax)], fromPeer == 1) {
 		return 0
 	}
 	return 1
@@ -95,64 +130,113 @@ func exportWants(id, fromPeer, originLen int32) int32 {
 
 //go:wasmexport ctibridge_message
 func exportMessage(id, kind, fromPeer, originLen, dataLen int32) int32 {
-	origin := string(inbox[:clamp(originLen, originMax)])
-	data := inbox[originMax : originMax+clamp(dataLen, dataMax)]
-	return run(id, func(r fastRole) {
+	fp := served
+	origin := string(fp.inbox[:clamp(originLen, originMax)])
+	data := fp.inbox[originMax : originMax+clamp(dataLen, dataMax)]
+	return fp.run(id, func(r fastRole) {
 		r.message(message{origin: origin, fromPeer: fromPeer == 1, kind: core.DataKind(kind), data: data})
 	})
 }
 
 //go:wasmexport ctibridge_snapshot
 func exportSnapshot(id, dataLen int32) int32 {
-	return run(id, func(r fastRole) {
-		r.snapshot(inbox[originMax:originMax+clamp(dataLen, dataMax)], dataLen >= 0)
+	fp := served
+	return fp.run(id, func(r fastRole) {
+		r.snapshot(fp.inbox[originMax:originMax+clamp(dataLen, dataMax)], dataLen >= 0)
 	})
 }
 
 func clamp(n, limit int32) int32 { return max(0, min(n, limit)) }
 
+func (fp *fastPath) role(id int32) fastRole {
+	fp.mu.Lock()
+	defer fp.mu.Unlock()
+	return fp.roles[id]
+}
+
+// outbox returns the outbox of depth d (invariant 2), empty when reset is true. Callers keep the depth, not a
+// pointer into outboxes, which a nested export may grow.
+func (fp *fastPath) outbox(d int, reset bool) []byte {
+	for len(fp.outboxes) <= d {
+		fp.outboxes = append(fp.outboxes, nil)
+	}
+	if reset {
+		fp.outboxes[d] = fp.outboxes[d][:0]
+	}
+	return fp.outboxes[d]
+}
+
 // run calls work on the role of channel id and returns what the loader's finish reads: the length of the
-// records, times two, plus one if goroutines are ready to run. A panic is the role's to report; it never
-// reaches JavaScript, which would stop the Go runtime.
-func run(id int32, work func(fastRole)) (result int32) {
-	fastMu.Lock()
-	r := roles[id]
-	fastMu.Unlock()
+// records shifted by resultShift, with resultPump when it was the outermost export (invariant 4). A panic is
+// the role's to report; it never reaches JavaScript, which would stop the Go runtime.
+func (fp *fastPath) run(id int32, work func(fastRole)) (result int32) {
+	r := fp.role(id)
 	if r == nil {
 		return 0
 	}
-	depth++
-	if len(outboxes) < depth {
-		outboxes = append(outboxes, nil)
-	}
-	outboxes[depth-1] = outboxes[depth-1][:0]
+	fp.depth++
+	d := fp.depth
+	fp.outbox(d, true)
 	defer func() {
 		if p := recover(); p != nil {
 			r.panicked(p)
 		}
-		finished = outboxes[depth-1]
-		depth--
-		result = int32(len(finished)) << 1
-		if wakeup && depth == 0 {
-			result |= 1
-			wakeup = false
+		fp.finished = fp.outboxes[d]
+		fp.depth--
+		result = int32(len(fp.finished)) << resultShift
+		if fp.depth == 0 {
+			result |= resultPump
 		}
 	}()
 	work(r)
 	return 0
 }
 
-// wake asks the loader to let ready goroutines run soon after the export returns (a request's timer goroutine
-// that can end, a timer armed during the export).
-func wake() {
-	if depth > 0 { // outside an export, Go is already running its goroutines
-		wakeup = true
+// effect records one emit or post of channel id and, outside any export, has the loader run it at once. It
+// reports false when the loader could not post it (invariant 5, or the peer window is gone, or postMessage
+// threw); a record waiting for its export to return reports true.
+func (fp *fastPath) effect(op byte, id int32, name string, payload []byte) bool {
+	d := fp.depth
+	out := appendRecord(fp.outbox(d, d == 0), op, id, name, payload)
+	fp.outboxes[d] = out
+	if d > 0 {
+		return true
 	}
+	fp.finished = fp.outboxes[0]
+	v, err := fp.loader.Call("flush", len(fp.finished)<<resultShift)
+	if err != nil {
+		return false
+	}
+	ok, err := v.Bool()
+	return err == nil && ok
+}
+
+// deferred is a Promise and the functions that settle it, made by the loader without a call into Go (new
+// Promise's executor would be one).
+type deferred struct {
+	promise, resolve, reject safejs.Value
+}
+
+func (fp *fastPath) deferred() (deferred, error) {
+	var d deferred
+	v, err := fp.loader.Call("deferred")
+	if err != nil {
+		return d, err
+	}
+	if d.promise, err = v.Get("promise"); err != nil {
+		return d, err
+	}
+	if d.resolve, err = v.Get("resolve"); err != nil {
+		return d, err
+	}
+	d.reject, err = v.Get("reject")
+	return d, err
 }
 
 // channel is a bridge's half of the fast path: its id, and the loader's object that holds its callbacks,
 // its peer window, its message listener and its Streams feed.
 type channel struct {
+	fp *fastPath
 	id int32
 	v  safejs.Value
 }
@@ -160,16 +244,16 @@ type channel struct {
 // newChannel creates the loader's half of a channel, posting to peer, naming each of origins; or, when frame
 // (an iframe element) is not undefined, to the window frame holds at the time of each post, so that a frame
 // moved in the page is followed. It can post at once; serve then hands it the role's messages.
-func newChannel(rt *jsRuntime, peer, frame safejs.Value, origins []string) (*channel, error) {
-	fastMu.Lock()
-	nextID++
-	id := nextID
-	fastMu.Unlock()
-	v, err := rt.fast.Call("channel", id)
+func (fp *fastPath) newChannel(peer, frame safejs.Value, origins []string) (*channel, error) {
+	fp.mu.Lock()
+	fp.nextID++
+	id := fp.nextID
+	fp.mu.Unlock()
+	v, err := fp.loader.Call("channel", id)
 	if err != nil {
 		return nil, err
 	}
-	c := &channel{id: id, v: v}
+	c := &channel{fp: fp, id: id, v: v}
 	list := make([]any, len(origins))
 	for i, o := range origins {
 		list[i] = o
@@ -184,9 +268,9 @@ func newChannel(rt *jsRuntime, peer, frame safejs.Value, origins []string) (*cha
 // serve routes the fast path's calls to r and hands it every "message" event of win, with whether its source
 // is the peer window. On failure the channel is closed.
 func (c *channel) serve(r fastRole, win safejs.Value) error {
-	fastMu.Lock()
-	roles[c.id] = r
-	fastMu.Unlock()
+	c.fp.mu.Lock()
+	c.fp.roles[c.id] = r
+	c.fp.mu.Unlock()
 	if _, err := c.v.Call("listen", win); err != nil {
 		c.close()
 		return err
@@ -200,39 +284,13 @@ func (c *channel) feed(core, event, keys safejs.Value) error {
 	return err
 }
 
-func (c *channel) emit(name string, payload []byte) {
-	if depth > 0 {
-		c.record(opEmit, name, payload)
-		return
-	}
-	_, _ = c.v.Call("emit", name, string(payload))
-}
+// emit calls the callbacks registered for name with JSON.parse(payload).
+func (c *channel) emit(name string, payload []byte) { c.fp.effect(opEmit, c.id, name, payload) }
 
-// post sends envelope to the peer. It reports false when it could not: the peer window is gone (an iframe
-// removed from the page) or postMessage threw. A post recorded during an export is sent after it returns, and
-// reports true.
-func (c *channel) post(envelope []byte) bool {
-	if depth > 0 {
-		c.record(opPost, "", envelope)
-		return true
-	}
-	v, err := c.v.Call("post", string(envelope))
-	if err != nil {
-		return false
-	}
-	posted, err := v.Bool()
-	return err == nil && posted
-}
-
-func (c *channel) record(op byte, name string, payload []byte) {
-	out := outboxes[depth-1]
-	out = append(out, op)
-	out = binary.LittleEndian.AppendUint32(out, uint32(c.id))
-	out = append(out, byte(len(name)))
-	out = append(out, name...)
-	out = binary.LittleEndian.AppendUint32(out, uint32(len(payload)))
-	outboxes[depth-1] = append(out, payload...)
-}
+// post sends envelope to the peer. It reports false when it could not: the channel is closed, the peer window
+// is gone (an iframe removed from the page) or postMessage threw. A post recorded during an export is sent
+// after it returns, and reports true.
+func (c *channel) post(envelope []byte) bool { return c.fp.effect(opPost, c.id, "", envelope) }
 
 // count returns the number of callbacks registered with on.
 func (c *channel) count() int {
@@ -255,8 +313,8 @@ func (c *channel) installOn(obj safejs.Value) error {
 
 // close stops the listener and the feed, drops every callback and detaches the role.
 func (c *channel) close() {
-	fastMu.Lock()
-	delete(roles, c.id)
-	fastMu.Unlock()
+	c.fp.mu.Lock()
+	delete(c.fp.roles, c.id)
+	c.fp.mu.Unlock()
 	_, _ = c.v.Call("close")
 }

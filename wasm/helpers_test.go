@@ -5,7 +5,7 @@ package wasm
 import (
 	"errors"
 	"os"
-	"strings"
+	"path"
 	"sync"
 	"testing"
 	"time"
@@ -17,11 +17,29 @@ import (
 	"github.com/ctibridge/ctibridge/core/coretest"
 )
 
-// A browser test runs both roles' Go code in one JavaScript realm, the test page's. postMessage names the
-// calling realm's window as event.source, so a role's posts would all seem to come from the top window. Each
-// role is therefore tested against a peer that posts from its own realm: the softphone role lives in an iframe
-// and its CRM is a plain listener in the page; the CRM role talks to an iframe whose own script relays to a
-// core.Softphone. The end-to-end suite (web/test) runs the two roles in two real windows.
+// A browser test loads the bridges as a page does: it imports web/ctibridge.js as an ES module and calls its
+// load(), which starts this test binary a second time, as ctibridge.wasm (TestMain then only registers, as
+// the real module's main does), and talks to it through its fast path. The tests, in the first instance, see
+// the bridges only through the objects load() resolves with and through the page's windows.
+//
+// Both roles run in one JavaScript realm, the test page's. postMessage names the calling realm's window as
+// event.source, so a role's posts would all seem to come from the top window. Each role is therefore tested
+// against a peer that posts from its own realm: the softphone role lives in an iframe and its CRM is a plain
+// listener in the page; the CRM role talks to an iframe whose own script relays to a core.Softphone. The
+// end-to-end suite (web/test) runs the two roles in two real windows.
+
+// TestMain runs the tests, unless web/ctibridge.js started this binary as its module: then it registers and
+// serves the bridges for the page's lifetime, as wasm/cmd/ctibridge does.
+func TestMain(m *testing.M) {
+	if boot, err := safejs.Global().Get(bootKey); err == nil && boot.Type() == safejs.TypeObject {
+		if err := Register(); err != nil {
+			println("ctibridge test module:", err.Error()) // the loader reports the exit that follows
+			return
+		}
+		select {}
+	}
+	os.Exit(m.Run())
+}
 
 type page struct {
 	t      *testing.T
@@ -34,9 +52,6 @@ func newPage(t *testing.T) *page {
 	rt, err := lookupRuntime()
 	require.NoError(t, err)
 	p := &page{t: t, rt: rt}
-	testBoot.once.Do(func() { testBoot.v, testBoot.err = p.bootObject() })
-	require.NoError(t, testBoot.err)
-	require.NoError(t, rt.startFastPath(testBoot.v))
 	loc, err := rt.global.Get("location")
 	require.NoError(t, err)
 	o, err := loc.Get("origin")
@@ -46,51 +61,76 @@ func newPage(t *testing.T) *page {
 	return p
 }
 
-// testBoot is what the loader hands ctibridge.wasm, made once for the test binary: {fastPath(pump)}, the
-// loader's own fastPath (read from web/ctibridge.js, between its markers) bound to this module's exports.
-var testBoot struct {
-	once sync.Once
-	v    safejs.Value
-	err  error
+// testLoader is web/ctibridge.js, imported once for the test binary, as every load() of a page shares one
+// module.
+var testLoader struct {
+	once   sync.Once
+	module safejs.Value
+	err    error
 }
 
-// bootObject finds this module's exports, which wasmbrowsertest's page keeps in a closure: the Go object of
-// wasm_exec.js is `this` of its _resume, which calling any Go function from JavaScript runs.
-func (p *page) bootObject() (safejs.Value, error) {
+// loader returns the loader's module namespace: {load, selfTest}.
+func (p *page) loader() safejs.Value {
+	p.t.Helper()
+	testLoader.once.Do(func() { testLoader.module, testLoader.err = p.importLoader() })
+	require.NoError(p.t, testLoader.err)
+	return testLoader.module
+}
+
+// importLoader imports web/ctibridge.js with import(), from a Blob of its text: wasmbrowsertest's server serves
+// only this binary and wasm_exec.js.
+func (p *page) importLoader() (safejs.Value, error) {
 	src, err := os.ReadFile("../web/ctibridge.js")
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	text := string(src)
-	begin, end := strings.Index(text, "// fast path: begin"), strings.Index(text, "// fast path: end")
-	if begin < 0 || end < begin {
-		return safejs.Value{}, errors.New("web/ctibridge.js has no fast path markers")
-	}
-	noop, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { return nil })
+	blobC, err := p.rt.global.Get("Blob")
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	defer noop.Release()
-	find := p.eval(`return (call) => {
-  const resume = Go.prototype._resume;
-  let go;
-  Go.prototype._resume = function () { go = this; return resume.call(this); };
-  try { call(); } finally { Go.prototype._resume = resume; }
-  return go._inst.exports;
-};`)
-	exports, err := find.Invoke(noop)
+	blob, err := blobC.New([]any{string(src)}, map[string]any{"type": "text/javascript"})
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	fn, err := p.rt.global.Get("Function")
+	urlC, err := p.rt.global.Get("URL")
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	factory, err := fn.New("exports", text[begin:end]+"\nreturn { fastPath: (pump) => fastPath(exports, pump) };")
+	url, err := urlC.Call("createObjectURL", blob)
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	return factory.Invoke(exports)
+	promise, err := p.eval(`return (url) => import(url);`).Invoke(url)
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	module, rejection := p.await(promise)
+	if !rejection.IsUndefined() {
+		return safejs.Value{}, errors.New("importing web/ctibridge.js failed: " + p.text(rejection))
+	}
+	return module, nil
+}
+
+// load calls the loader's load(options) with this binary as the module (wasmbrowsertest serves it under its
+// base name) and returns the bridge, or the Error it rejected with.
+func (p *page) load(opts map[string]any) (bridge, rejection safejs.Value) {
+	p.t.Helper()
+	o := p.object(opts)
+	require.NoError(p.t, o.Set("wasmUrl", "/"+path.Base(os.Args[0])))
+	require.NoError(p.t, o.Set("wasmExecUrl", "/wasm_exec.js"))
+	promise, err := p.loader().Call("load", o)
+	require.NoError(p.t, err)
+	return p.await(promise)
+}
+
+// text is String(v), for messages.
+func (p *page) text(v safejs.Value) string {
+	s, err := p.rt.global.Call("String", v)
+	if err != nil {
+		return "?"
+	}
+	str, _ := s.String()
+	return str
 }
 
 func (p *page) eval(body string) safejs.Value {
@@ -160,12 +200,11 @@ func (p *page) object(m map[string]any) safejs.Value {
 	return obj
 }
 
-// bridge creates a role's bridge, closed at cleanup.
+// bridge creates a role's bridge with the loader, closed at cleanup.
 func (p *page) bridge(opts map[string]any) safejs.Value {
 	p.t.Helper()
-	b, err := create(p.rt, p.object(opts))
-	require.NoError(p.t, err)
-	v := b.(safejs.Value)
+	v, rejection := p.load(opts)
+	require.True(p.t, rejection.IsUndefined(), "load() rejected: %s", p.text(rejection))
 	p.t.Cleanup(func() { _, _ = v.Call("close") })
 	return v
 }

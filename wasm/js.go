@@ -5,6 +5,7 @@ package wasm
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -22,7 +23,7 @@ type jsRuntime struct {
 	json    safejs.Value // JSON
 	console safejs.Value
 	reflect safejs.Value // Reflect
-	fast    safejs.Value // the loader's fastPath (fastpath.go), set by Register
+	fast    *fastPath    // the layer to the loader (fastpath.go), set by Register
 
 	objectPrototype safejs.Value // Object.prototype
 }
@@ -46,21 +47,6 @@ func lookupRuntime() (*jsRuntime, error) {
 	}
 	rt.objectPrototype = proto
 	return rt, nil
-}
-
-// startFastPath asks the loader's boot object for its fastPath, handing it pump: a Func that does nothing,
-// because calling any Func lets Go run the goroutines an export made ready (a request's timer goroutine
-// ending, a Streams call's timeout armed) before it returns. pump lives as long as the page (kind (a)).
-func (rt *jsRuntime) startFastPath(boot safejs.Value) error {
-	pump, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any { return nil })
-	if err != nil {
-		return err
-	}
-	if rt.fast, err = boot.Call("fastPath", pump); err != nil || rt.fast.Type() != safejs.TypeObject {
-		pump.Release()
-		return errors.New("ctibridge.wasm and ctibridge.js are from different versions: load both from the same release")
-	}
-	return nil
 }
 
 // funcs owns page-lifetime Funcs (kind (a) of house rule 3): the methods of a bridge object, released together
@@ -119,28 +105,6 @@ func guard(fn func(this safejs.Value, args []safejs.Value) any, onPanic func(any
 	}
 }
 
-// deferred is a Promise and the functions that settle it, made by the loader without a call into Go (new
-// Promise's executor would be one).
-type deferred struct {
-	promise, resolve, reject safejs.Value
-}
-
-func (rt *jsRuntime) newDeferred() (deferred, error) {
-	var d deferred
-	v, err := rt.fast.Call("deferred")
-	if err != nil {
-		return d, err
-	}
-	if d.promise, err = v.Get("promise"); err != nil {
-		return d, err
-	}
-	if d.resolve, err = v.Get("resolve"); err != nil {
-		return d, err
-	}
-	d.reject, err = v.Get("reject")
-	return d, err
-}
-
 // settle resolves d with v, or rejects it with a JavaScript Error built from err.
 func (rt *jsRuntime) settle(d deferred, v any, err error) {
 	if err != nil {
@@ -153,7 +117,7 @@ func (rt *jsRuntime) settle(d deferred, v any, err error) {
 // newPromise returns a Promise settled by work, which runs on its own goroutine: resolved with its value, or
 // rejected with a JavaScript Error built by newError.
 func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (safejs.Value, error) {
-	d, err := rt.newDeferred()
+	d, err := rt.fast.deferred()
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -171,8 +135,8 @@ func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (sa
 	return d.promise, nil
 }
 
-// newError builds the JavaScript Error a Promise rejects with: message, plus type and code (the vendor's error
-// envelope fields) and reason (the Cause) from a *core.Error. The Cause is .reason, not .cause: ES2022 gives
+// newError builds the JavaScript Error a Promise rejects with: message, plus the errorFields of a *core.Error
+// (the vendor's error envelope fields, and reason, the Cause). The Cause is .reason, not .cause: ES2022 gives
 // Error.cause to chained errors, and DevTools and error trackers read it as one.
 func (rt *jsRuntime) newError(err error) safejs.Value {
 	var e *core.Error
@@ -183,10 +147,25 @@ func (rt *jsRuntime) newError(err error) safejs.Value {
 	if jsErr != nil {
 		return safejs.Null()
 	}
-	_ = v.Set("type", e.Type)
-	_ = v.Set("code", e.Code)
-	_ = v.Set("reason", string(e.Cause))
+	for _, f := range errorFields(e) {
+		_ = v.Set(f[0], f[1])
+	}
 	return v
+}
+
+// errorFields are the properties of a bridge's Error besides its message.
+func errorFields(e *core.Error) [3][2]string {
+	return [3][2]string{{"type", e.Type}, {"code", e.Code}, {"reason", string(e.Cause)}}
+}
+
+// appendErrorJSON appends e as a JSON object of its message and errorFields, which the loader turns into the
+// same Error as newError (a closed bridge's, in web/ctibridge.js).
+func appendErrorJSON(b []byte, e *core.Error) []byte {
+	b = strconv.AppendQuote(append(b, `{"message":`...), e.Message)
+	for _, f := range errorFields(e) {
+		b = strconv.AppendQuote(append(strconv.AppendQuote(append(b, ','), f[0]), ':'), f[1])
+	}
+	return append(b, '}')
 }
 
 // getGuarded reads v[name] where the read itself may throw: a getter that refuses (window.localStorage in a

@@ -39,7 +39,8 @@ func Register() error {
 
 // register starts the fast path and resolves the loader's boot object with the boot API.
 func register(rt *jsRuntime, boot safejs.Value) error {
-	if err := rt.startFastPath(boot); err != nil {
+	var err error
+	if rt.fast, err = newFastPath(boot); err != nil {
 		return err
 	}
 	api, err := rt.object.New()

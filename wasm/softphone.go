@@ -88,7 +88,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, errors.New("ccpUrl is required: your instance's https://<instance>.my.connect.aws/ccp-v2/ or the CCP emulator's URL")
 	}
 	b.gate = core.SoftphoneGate(b.crmOrigins, ccpOrigin)
-	if b.channel, err = newChannel(rt, b.parent, safejs.Undefined(), b.targets); err != nil {
+	if b.channel, err = rt.fast.newChannel(b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect, panicked: b.panicked}
@@ -204,8 +204,6 @@ func (b *softphoneBridge) message(m message) {
 func (b *softphoneBridge) received(data []byte) {
 	b.rt.debug(b.debug, "ctibridge softphone ←", data)
 	b.recorder.Envelope(now(), "in", data)
-	// A request starts Streams calls, whose callbacks and timeouts are goroutines and timers: let them run.
-	wake()
 }
 
 func (b *softphoneBridge) deliver(d core.Delivery) {
@@ -243,11 +241,12 @@ func (b *softphoneBridge) object() (safejs.Value, error) {
 	return obj, obj.Set("role", "softphone")
 }
 
-// close stops listening to the CRM and to Streams and releases every Func. Streams itself keeps running, and
-// so do the Streams calls of requests taken before close: their replies are still posted to the CRM.
+// close stops listening to the CRM and to Streams, stops posting, and releases every Func. Streams itself keeps
+// running.
 func (b *softphoneBridge) close(safejs.Value, []safejs.Value) any {
 	b.closeOnce.Do(func() {
 		b.channel.close()
+		b.core.Close() // what Streams completes from now on (an acknowledgement) is not posted
 		b.funcs.releaseAll()
 	})
 	return nil

@@ -17,8 +17,8 @@ import (
 
 // fakeConnectJS is a stand-in for amazon-connect-streams with the shape the adapter uses (streams.go): an
 // EventBus, an agent data provider fed by push(snapshot), a client that records calls and answers on the next
-// tick, connect.Contact, and the broadcast upstream. failNext(message) fails the next call the way the Streams
-// worker does (a JSON string with type and message).
+// tick (or, with holding set, when release() is called), connect.Contact, and the broadcast upstream.
+// failNext(message) fails the next call the way the Streams worker does (a JSON string with type and message).
 const fakeConnectJS = `
 const subs = {};
 const fake = {
@@ -26,10 +26,13 @@ const fake = {
   AgentEvents: { REFRESH: "agent::refresh" }, EventType: { BROADCAST: "broadcast" }, ContactEvents: { ACCEPTED: "accepted" },
   push(snapshot) { fake.agentData = { snapshot }; (subs["agent::refresh"] || []).slice().forEach(f => f()); },
   failNext(message) { fake.failMessage = message; },
+  holding: false, held: [],
   answer(cbs) {
     const m = fake.failMessage; fake.failMessage = null;
-    setTimeout(() => m ? cbs.failure(JSON.stringify({ type: "InvalidStateException", message: m }), null) : cbs.success({}), 0);
+    const reply = () => m ? cbs.failure(JSON.stringify({ type: "InvalidStateException", message: m }), null) : cbs.success({});
+    if (fake.holding) fake.held.push(reply); else setTimeout(reply, 0);
   },
+  release() { fake.held.splice(0).forEach((reply) => reply()); },
   core: {
     getEventBus: () => ({
       subscribe(ev, fn) { (subs[ev] ||= []).push(fn); return { unsubscribe() { subs[ev] = subs[ev].filter(f => f !== fn); } }; },
@@ -278,5 +281,31 @@ func TestStreamsCallbackPanicEndsTheCallAtOnce(t *testing.T) {
 	case err := <-ended:
 		t.Fatalf("ended twice: %v", err)
 	default:
+	}
+}
+
+// A request Streams completes after the bridge has closed gets no acknowledgement: the bridge is gone, and its
+// page may have loaded another.
+func TestSoftphoneClosedPostsNoAcknowledgement(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	require.NoError(t, s.fake.Set("holding", true))
+	s.push(ringing())
+	s.call()
+	s.call()
+	s.request(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Reject","source":"myapp","requestId":"r-1"}`)
+	require.Eventually(t, func() bool { return len(s.fakeCalls()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	assert.Equal(t, "rejectContact", s.fakeCalls()[0]["method"])
+	_, err := s.bridge.Call("close")
+	require.NoError(t, err)
+	_, err = s.fake.Call("release") // Streams answers now
+	require.NoError(t, err)
+	for {
+		select {
+		case env := <-s.inbox:
+			require.NotEqual(t, "r-1", env.RequestID, "a closed softphone acknowledged a request")
+			continue // what was posted before close
+		case <-time.After(300 * time.Millisecond):
+		}
+		break
 	}
 }

@@ -371,8 +371,11 @@ func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 	query, _ := s.rt.object.New()
 	_ = query.Set("success", found)
 	_ = query.Set("failure", lost)
-	_, err = agent.Call("getEndpoints", arns, query)
-	return err
+	if _, err = agent.Call("getEndpoints", arns, query); err != nil {
+		release() // neither will be called: getEndpoints threw (releasing twice is harmless, if it called one first)
+		return err
+	}
+	return nil
 }
 
 // findEndpoint picks the endpoint named name in getEndpoints' {endpoints: [...]} result.

@@ -7,7 +7,6 @@
 // wasmUrl / wasmExecUrl say otherwise. The Go runtime must never exit; if it does (a bug), every bridge is dead,
 // so the loader says so loudly and later load() calls reject.
 
-const here = new URL(".", import.meta.url);
 let runtime; // Promise of the boot API {create(options)}, shared by every load() of this page
 
 /**
@@ -40,14 +39,15 @@ export async function selfTest() {
 
 // closable wraps a bridge so that it stays safe to call after close(): Go releases the bridge's functions
 // when it closes, so from then on the wrapper answers itself, as a closed bridge does (request methods reject
-// with their *_FAILED error and reason CLOSED; the others return null).
+// with the error Go gave for the method in closedErrors: its *_FAILED type and reason CLOSED; the others
+// return null).
 function closable(bridge) {
   let closed = false;
   const wrapper = { role: bridge.role };
   for (const name of Object.keys(bridge)) {
     const fn = bridge[name];
     if (typeof fn !== "function") continue;
-    const failure = bridge.requestErrors?.[name];
+    const failure = bridge.closedErrors?.[name];
     wrapper[name] = (...args) => {
       if (name === "close") {
         if (!closed) fn(...args);
@@ -56,17 +56,17 @@ function closable(bridge) {
       }
       if (!closed) return fn(...args);
       if (!failure) return null;
-      const err = new Error(failure.message);
-      Object.assign(err, { type: failure.type, code: "The bridge is closed.", reason: "CLOSED" });
-      return Promise.reject(err);
+      const { message, ...fields } = failure;
+      return Promise.reject(Object.assign(new Error(message), fields));
     };
   }
   return Object.freeze(wrapper);
 }
 
-function boot({ wasmUrl = new URL("ctibridge.wasm", here), wasmExecUrl = new URL("wasm_exec.js", here) } = {}) {
+function boot({ wasmUrl, wasmExecUrl } = {}) {
   if (!runtime) {
-    runtime = start(String(wasmUrl), String(wasmExecUrl)).catch((err) => {
+    const here = (file) => new URL(file, import.meta.url); // only when asked: a module from a Blob has no directory
+    runtime = start(String(wasmUrl ?? here("ctibridge.wasm")), String(wasmExecUrl ?? here("wasm_exec.js"))).catch((err) => {
       runtime = undefined; // a failed start (network, CSP) may be retried
       throw err;
     });
@@ -116,23 +116,34 @@ async function start(wasmUrl, wasmExecUrl) {
   return Promise.race([registered, exited]);
 }
 
-// fast path: begin (the Go tests, wasm/helpers_test.go, evaluate the code between these markers)
-//
-// fastPath is the JavaScript half of the module's per-message work. Calling a Go function through syscall/js
-// costs about 8 µs and copying a string across about 5 µs per KB each way; a function exported from the module
-// costs a tenth of a microsecond and reads its input where this code wrote it, in the module's memory. So a
-// window "message" event and a Streams snapshot take this path: the code below only writes bytes and calls an
-// export, and every decision (origins, types, sizes, state) is Go's. What Go answers, callbacks to call and
-// envelopes to post, comes back as records in the module's memory, and runs here after Go has returned:
-// a callback that calls the bridge again then finds Go idle, as with any other call.
-//
-// Records: [op u8][channel u32 LE][name length u8][name][payload length u32 LE][payload UTF-8]; op 1 calls
-// the channel's callbacks of name with JSON.parse(payload), op 2 posts payload to the channel's peer.
-// Kinds of message data (core.DataKind, core/inbound.go): 0 a string, 1 a plain object (sent as its JSON), 2 a string or an
-// object over the size limit, 3 an object that is not a plain object, 4 an object JSON cannot serialise,
-// 5 and up another type (5 + its index in TYPES).
+// fastPath is the JavaScript half of the module's per-message work (the layer is wasm/fastpath.go, whose doc
+// comment states its invariants). Calling a Go function through syscall/js costs about 8 µs and copying a
+// string across about 5 µs per KB each way; a function exported from the module costs a tenth of a
+// microsecond and reads its input where this code wrote it, in the module's memory. So a window "message"
+// event and a Streams snapshot take this path: the code below only writes bytes and calls an export, and every
+// decision (origins, types, sizes, state) is Go's. What Go answers, callbacks to call and envelopes to post,
+// comes back as records in the module's memory (the format below), and runs here after Go has returned: a
+// callback that calls the bridge again then finds Go idle, as with any other call.
+
+// fast path format: begin (generated from wasm/format.go by make generate: do not edit)
+const OP_EMIT = 1;
+const OP_POST = 2;
+const RECORD_OP = 0;
+const RECORD_CHANNEL = 1;
+const RECORD_NAME_LENGTH = 5;
+const RECORD_NAME = 6;
+const RESULT_PUMP = 1;
+const RESULT_SHIFT = 1;
+const KIND_STRING = 0;
+const KIND_OBJECT = 1;
+const KIND_TOO_LARGE = 2;
+const KIND_NOT_PLAIN = 3;
+const KIND_UNSERIALISABLE = 4;
+const KIND_OTHER_TYPE = 5;
+const OTHER_TYPES = ["undefined", "boolean", "number", "bigint", "symbol", "function", "null"];
+// fast path format: end
+
 function fastPath(exports, pump) {
-  const TYPES = ["undefined", "boolean", "number", "bigint", "symbol", "function", "null"];
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const channels = new Map(); // id → channel
@@ -159,49 +170,54 @@ function fastPath(exports, pump) {
     });
   };
 
-  // finish runs what Go asked for: result is the length of its records, times two, plus one if goroutines
-  // are ready to run. The records are read before any runs: a callback may call Go, which reuses the outbox.
+  // finish runs a batch of records: result is its length in bytes, shifted by RESULT_SHIFT, with RESULT_PUMP
+  // if goroutines are to run once the export has returned. The records are read before any runs: a callback
+  // may call Go, which reuses the outbox. It returns false if a post did not go out.
   function finish(result) {
-    const length = result >>> 1;
+    let posted = true;
+    const length = result >>> RESULT_SHIFT;
     if (length > 0) {
       const out = memory();
       const at = exports.ctibridge_outbox();
       const view = new DataView(out.buffer, at, length);
       const records = [];
       for (let i = 0; i < length;) {
-        const nameEnd = i + 6 + out[at + i + 5];
+        const nameEnd = i + RECORD_NAME + out[at + i + RECORD_NAME_LENGTH];
         const n = view.getUint32(nameEnd, true);
-        records.push(out[at + i], view.getUint32(i + 1, true),
-          String.fromCharCode.apply(null, out.subarray(at + i + 6, at + nameEnd)), // names are ASCII
+        records.push(out[at + i + RECORD_OP], view.getUint32(i + RECORD_CHANNEL, true),
+          String.fromCharCode.apply(null, out.subarray(at + i + RECORD_NAME, at + nameEnd)), // names are ASCII
           decoder.decode(out.subarray(at + nameEnd + 4, at + nameEnd + 4 + n)));
         i = nameEnd + 4 + n;
       }
       for (let r = 0; r < records.length; r += 4) {
         const channel = channels.get(records[r + 1]);
-        if (!channel) continue; // closed by an earlier record's callback
-        if (records[r] === 1) channel.emit(records[r + 2], records[r + 3]);
-        else channel.post(records[r + 3]);
+        if (records[r] === OP_EMIT) channel?.emit(records[r + 2], records[r + 3]);
+        else posted = (channel?.post(records[r + 3]) ?? false) && posted; // a closed channel posts nothing
       }
     }
-    if (result & 1) pumpSoon();
+    if (result & RESULT_PUMP) pumpSoon();
+    return posted;
   }
 
   function classify(data) {
-    if (typeof data === "string") return data.length > dataMax ? [2] : [0, data];
-    if (data === null) return [5 + TYPES.indexOf("null")];
-    if (typeof data !== "object") return [5 + TYPES.indexOf(typeof data)];
+    if (typeof data === "string") return data.length > dataMax ? [KIND_TOO_LARGE] : [KIND_STRING, data];
+    if (data === null) return [KIND_OTHER_TYPE + OTHER_TYPES.indexOf("null")];
+    if (typeof data !== "object") return [KIND_OTHER_TYPE + OTHER_TYPES.indexOf(typeof data)];
     const proto = Object.getPrototypeOf(data);
-    if (proto !== Object.prototype && proto !== null) return [3];
+    if (proto !== Object.prototype && proto !== null) return [KIND_NOT_PLAIN];
     let text;
     try {
       text = JSON.stringify(data);
     } catch {
-      return [4];
+      return [KIND_UNSERIALISABLE];
     }
-    return text.length > dataMax ? [2] : [1, text];
+    return text.length > dataMax ? [KIND_TOO_LARGE] : [KIND_OBJECT, text];
   }
 
   return {
+    /** Runs the records Go made outside any export, at once; false if a post did not go out. */
+    flush: finish,
+
     /** A Promise and its resolve and reject functions, which Go calls when a request ends. */
     deferred() {
       let resolve, reject;
@@ -290,7 +306,7 @@ function fastPath(exports, pump) {
             let k = kind;
             if (text !== undefined) {
               const { read, written } = write(text, inbox + originMax, dataMax);
-              if (read < text.length) k = 2; // over the limit in UTF-8
+              if (read < text.length) k = KIND_TOO_LARGE; // over the limit in UTF-8
               else n = written;
             }
             finish(exports.ctibridge_message(id, k, fromPeer, o, n));
@@ -329,7 +345,6 @@ function fastPath(exports, pump) {
     },
   };
 }
-// fast path: end
 
 async function instantiate(pending, imports) {
   const response = await pending;

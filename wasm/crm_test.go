@@ -225,7 +225,7 @@ func TestCRMCloseFailsPendingAndReleases(t *testing.T) {
 	isError, err := later.InstanceOf(s.rt.errorC)
 	require.NoError(t, err)
 	assert.True(t, isError)
-	for _, field := range []string{"message", "type", "code", "cause"} {
+	for _, field := range []string{"message", "type", "code", "reason"} {
 		assert.Equal(t, str(t, rejection, field), str(t, later, field), field)
 	}
 	assert.Equal(t, "The bridge is closed.", str(t, later, "code"))

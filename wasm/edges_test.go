@@ -82,7 +82,7 @@ func TestRequestWithoutDeferredRejects(t *testing.T) {
 	_, rejection := p.await(v)
 	require.False(t, rejection.IsUndefined())
 	assert.Equal(t, "ANSWER_CALL_FAILED", str(t, rejection, "type"))
-	assert.Equal(t, string(core.CauseInternal), str(t, rejection, "cause"))
+	assert.Equal(t, string(core.CauseInternal), str(t, rejection, "reason"))
 	assert.Contains(t, str(t, rejection, "code"), "no deferred today")
 }
 

@@ -28,7 +28,8 @@ type streamsAdapter struct {
 // halves the cost of every snapshot: the rest (configuration aside, softphoneMediaInfo tokens, attributes)
 // would be copied into Go only to be skipped.
 const snapshotKeys = `["state","name","type","contacts","contactId","queue","queueTimestamp","attributes","DNIS","value",` +
-	`"customerEndpoint","connectSystemEndpoint","phoneNumber","connections","connectionId","initial","timestamp","endpoint"]`
+	`"customerEndpoint","connectSystemEndpoint","phoneNumber","connections","connectionId","initial","timestamp","endpoint",` +
+	`"agentStateARN","startTimestamp","mute"]`
 
 var _ core.StreamsPort = (*streamsAdapter)(nil)
 

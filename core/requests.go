@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/mailru/easyjson/jlexer"
 )
@@ -11,12 +12,12 @@ type DataShape uint8
 
 // DataShape values.
 const (
-	DataNone         DataShape = iota // no data (any sent is ignored)
-	DataConnection                    // a string: a connection id (the agent's, a party's) or the contact id
-	DataDigits                        // a string of DTMF digits, 0-9 * # and the comma (a pause)
-	DataTarget                        // an E.164 string, or an endpoint object (a quick connect)
-	DataReasonCode                    // {ReasonCodeId}: the name of a not-routable agent state
-	DataAgentStateObj                 // {label, code, type} of the target agent state
+	DataNone       DataShape = iota // no data (any sent is ignored); each other shape has the Envelope accessor of its name
+	DataConnection                  // a string: a connection id (the agent's, a party's) or the contact id
+	DataDigits                      // a string of DTMF digits, 0-9 * # and the comma (a pause)
+	DataTarget                      // an E.164 string, or an endpoint object (a quick connect)
+	DataReasonCode                  // {ReasonCodeId}: the name of a not-routable agent state
+	DataAgentState                  // {label, code, type} of the target agent state
 )
 
 // ErrorKind is an error type and message of the vendor's error envelope.
@@ -88,7 +89,7 @@ func Requests() [23]VendorRequest {
 		{agent, SubtopicStateSync, "", DataNone, SubtopicStateSync, ErrorKind{}, true, noCallButton, noAgentButton},
 		{agent, "SetNotReady", "", DataReasonCode, setState, agentStateFailed, true, noCallButton, NotReadyButton},
 		// UpdateState's button depends on its data: Ready for a routable target, NotReady for another.
-		{agent, "UpdateState", "Update", DataAgentStateObj, setState, agentStateFailed, true, noCallButton, noAgentButton},
+		{agent, "UpdateState", "Update", DataAgentState, setState, agentStateFailed, true, noCallButton, noAgentButton},
 		{agent, "GetAgentState", "GetStates", DataNone, setState, ErrorKind{}, true, noCallButton, noAgentButton},
 		{agent, "Mute", "", DataNone, setState, ErrorKind{"MUTE_FAILED", "Mute failed."}, true, noCallButton, MuteButton},
 		{agent, "Unmute", "", DataNone, setState, ErrorKind{"UNMUTE_FAILED", "Unmute failed."}, false, noCallButton, UnmuteButton},
@@ -126,6 +127,31 @@ func LookupRequest(topic, subtopic string) (VendorRequest, bool) {
 		}
 	}
 	return VendorRequest{}, false
+}
+
+// DecodeRequest parses one request of the vendor's pages as DecodeEnvelope parses any envelope (the same limits,
+// the same copy), and finds it in Requests (LookupRequest): a known channel, topic and subtopic in either
+// spelling, a version this build speaks, and no message. Its data is not checked here: the request's accessor
+// does, so that a request with bad data is answered with the request's own error. The error is a *DecodeError.
+func DecodeRequest(data []byte) (Envelope, VendorRequest, error) {
+	env, _, err := parseEnvelope(data)
+	if err != nil {
+		return Envelope{}, VendorRequest{}, err
+	}
+	if env.Version != 0 && env.Version != ProtocolVersion {
+		return Envelope{}, VendorRequest{}, &DecodeError{Reason: ReasonVersion, Detail: "peer speaks protocol version " + strconv.Itoa(env.Version)}
+	}
+	if env.Channel != ChannelAmazon {
+		return Envelope{}, VendorRequest{}, &DecodeError{Reason: ReasonUnknownTopic, Detail: "unknown channel " + quote(env.Channel)}
+	}
+	req, ok := LookupRequest(env.Topic, env.Subtopic)
+	if !ok {
+		return Envelope{}, VendorRequest{}, &DecodeError{Reason: ReasonUnknownTopic, Detail: "unknown request " + quote(env.Topic) + " / " + quote(env.Subtopic)}
+	}
+	if env.Message != nil {
+		return Envelope{}, VendorRequest{}, &DecodeError{Reason: ReasonUnexpected, Detail: "a request carries no message"}
+	}
+	return env, req, nil
 }
 
 // DataProblem is what is wrong with a request's data.

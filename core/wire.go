@@ -32,10 +32,10 @@ const (
 //
 //easyjson:json
 type Envelope struct {
-	Channel  string   `json:"channel"`
-	Topic    string   `json:"topic"`
-	Subtopic string   `json:"subtopic"`
-	Source   string   `json:"source,omitempty"`
+	Channel  string `json:"channel"`
+	Topic    string `json:"topic"`
+	Subtopic string `json:"subtopic"`
+	Source   string `json:"source,omitempty"`
 	// Data is a request's argument as the vendor's pages send it: a bare JSON string (a connection id, a phone
 	// number, digits) or an object (SetNotReady's {ReasonCodeId}, UpdateState's {label, code, type}, an
 	// endpoint). It is kept as text; VendorRequest.Data names the shape each request takes and the Data* accessors

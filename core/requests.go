@@ -7,12 +7,13 @@ import (
 	"github.com/mailru/easyjson/jlexer"
 )
 
-// DataShape is what a request's "data" must be.
+// DataShape is what a request's "data" must be. Each shape but DataNone has the Envelope accessor of its name,
+// which reads and checks it (DataConnection, DataDigits, DataTarget, DataReasonCode, DataAgentState).
 type DataShape uint8
 
 // DataShape values.
 const (
-	DataNone       DataShape = iota // no data (any sent is ignored); each other shape has the Envelope accessor of its name
+	DataNone       DataShape = iota // no data (any sent is ignored)
 	DataConnection                  // a string: a connection id (the agent's, a party's) or the contact id
 	DataDigits                      // a string of DTMF digits, 0-9 * # and the comma (a pause)
 	DataTarget                      // an E.164 string, or an endpoint object (a quick connect)

@@ -233,3 +233,26 @@ func TestAgentRulesForms(t *testing.T) {
 		assert.Error(t, l.Error(), text)
 	}
 }
+
+// TestStreamsAgentFields: the agent model reads Streams' snapshot as a live instance sends it (notes/real-snapshots.md):
+// the state with an ARN or null, the agent leg's server-side mute of a voice contact (null on other legs).
+func TestStreamsAgentFields(t *testing.T) {
+	var s core.StreamsSnapshot
+	fromStreams(t, &s, `{"state":{"agentStateARN":"arn:aws:connect:us-east-1:111122223333:instance/i/agent-state/s","name":"Busy",
+		"startTimestamp":"2025-03-04T15:20:45.002Z","type":"system"},
+		"contacts":[{"contactId":"cb","type":"queue_callback","state":{"type":"connected"},"connections":[{"connectionId":"x","type":"agent","mute":true,"state":{"type":"connected"}}]},
+		{"contactId":"k","type":"voice","state":{"type":"connected"},"connections":[
+		{"connectionId":"a","type":"agent","initial":false,"mute":true,"state":{"type":"connected"}},
+		{"connectionId":"c","type":"inbound","initial":true,"mute":null,"state":{"type":"connected"}}]}]}`)
+	assert.Equal(t, core.AgentState{ARN: "arn:aws:connect:us-east-1:111122223333:instance/i/agent-state/s", Name: "Busy",
+		Type: core.AgentTypeSystem, Since: ms(t, "2025-03-04T15:20:45.002Z")}, s.AgentState())
+	assert.True(t, s.AgentMuted(), "the agent's leg of the voice contact is muted")
+
+	s = core.StreamsSnapshot{}
+	fromStreams(t, &s, `{"state":{"agentStateARN":null,"name":"Available","startTimestamp":null,"type":"routable"},
+		"contacts":[{"contactId":"cb","type":"queue_callback","state":{"type":"connected"},"connections":[{"connectionId":"x","type":"agent","mute":true,"state":{"type":"connected"}}]},
+		{"contactId":"k","type":"voice","state":{"type":"connected"},"connections":[{"connectionId":"a","type":"agent","mute":false,"state":{"type":"connected"}},
+		{"connectionId":"c","type":"inbound","mute":true,"state":{"type":"connected"}}]}]}`)
+	assert.Equal(t, core.AgentState{Name: "Available", Type: core.AgentTypeRoutable}, s.AgentState())
+	assert.False(t, s.AgentMuted(), "only the agent's own leg of a voice contact counts")
+}

@@ -46,11 +46,11 @@ const (
 	AgentDataOffline  = "Offline"
 )
 
-func (a *AgentStatus) wireState() *StreamsAgentState {
+func (a *AgentStatus) wireState() *AgentStateObject {
 	if a.State == nil {
 		return nil
 	}
-	s := &StreamsAgentState{ARN: nullable(a.State.ARN), Type: a.State.Type, Name: a.State.Name}
+	s := &AgentStateObject{ARN: nullable(a.State.ARN), Type: a.State.Type, Name: a.State.Name}
 	if a.State.Since != 0 {
 		ts := FormatTimestamp(a.State.Since)
 		s.StartTimestamp = &ts

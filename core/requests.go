@@ -1,7 +1,7 @@
 package core
 
 import (
-	"fmt"
+	"errors"
 	"strconv"
 
 	"github.com/mailru/easyjson/jlexer"
@@ -174,17 +174,25 @@ type DataError struct {
 }
 
 func (e *DataError) Error() string {
-	what := map[DataProblem]string{DataMissing: "missing", DataWrongType: "of the wrong type", DataInvalid: "invalid"}[e.Problem]
-	return fmt.Sprintf("data of %s is %s: %s", e.Subtopic, what, e.Detail)
+	what := "invalid"
+	switch e.Problem {
+	case DataMissing:
+		what = "missing"
+	case DataWrongType:
+		what = "of the wrong type"
+	}
+	return "data of " + e.Subtopic + " is " + what + ": " + e.Detail
 }
 
 // Fail returns the request's error for a refused request: its type and message, cause INVALID_ARGUMENT for a
 // *DataError (the code says what was wrong), else the cause and text of err.
 func (r VendorRequest) Fail(err error) *Error {
-	if de, ok := err.(*DataError); ok {
+	var de *DataError
+	if errors.As(err, &de) {
 		return r.Err.Fail(CauseInvalidArgument, "The data "+de.Detail+".")
 	}
-	if e, ok := err.(*Error); ok {
+	var e *Error
+	if errors.As(err, &e) {
 		return r.Err.Fail(e.Cause, e.Code)
 	}
 	return r.Err.Fail(CauseInternal, err.Error())
@@ -284,8 +292,8 @@ func (e *Envelope) DataTarget() (Target, error) {
 		if err := e.dataObject(&d, want); err != nil {
 			return Target{}, err
 		}
-		ep := Endpoint{ARN: first(d.EndpointARN, d.EndpointARNUpper), ID: d.EndpointID, Type: first(d.Type, d.TypeUpper),
-			Name: first(d.Name, d.NameUpper), PhoneNumber: first(d.PhoneNumber, d.PhoneNumberLower), AgentLogin: d.AgentLogin,
+		ep := Endpoint{ARN: either(d.EndpointARN, d.EndpointARNUpper), ID: d.EndpointID, Type: either(d.Type, d.TypeUpper),
+			Name: either(d.Name, d.NameUpper), PhoneNumber: either(d.PhoneNumber, d.PhoneNumberLower), AgentLogin: d.AgentLogin,
 			Queue: d.Queue}
 		if ep.ARN == "" && ep.ID == "" {
 			return Target{}, e.dataError(DataInvalid, "must be "+want)
@@ -302,7 +310,8 @@ func (e *Envelope) DataTarget() (Target, error) {
 	return Target{PhoneNumber: n}, nil
 }
 
-func first(a, b string) string {
+// either returns a, or b if a is empty: a key the vendor's pages spell two ways.
+func either(a, b string) string {
 	if a != "" {
 		return a
 	}

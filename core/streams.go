@@ -19,16 +19,15 @@ type StreamsSnapshot struct {
 	Contacts []StreamsContact  `json:"contacts"`
 }
 
-// StreamsAgentState is snapshot.state (agent.getState()). The vendor's agent messages carry the same object,
-// fields in this order, as agentState and rules.ResponseActual. agentStateARN is null on older instances and
-// for system states (notes/real-snapshots.md), so it stays nullable.
+// StreamsAgentState is snapshot.state (agent.getState()). agentStateARN is null on older instances and for
+// system states (notes/real-snapshots.md); null reads as "", which spares an allocation per snapshot.
 //
 //easyjson:json
 type StreamsAgentState struct {
-	ARN            *string        `json:"agentStateARN"`
-	Type           AgentStateType `json:"type"`
+	ARN            string         `json:"agentStateARN"`
 	Name           string         `json:"name"`
-	StartTimestamp *string        `json:"startTimestamp"`
+	Type           AgentStateType `json:"type"`
+	StartTimestamp string         `json:"startTimestamp"`
 }
 
 // StreamsContact is one entry of snapshot.contacts.
@@ -115,11 +114,7 @@ func (c *StreamsConfiguration) Profile() AgentProfile {
 // AgentState returns the agent's state as the vendor's messages report it: snapshot.state, with its start as
 // milliseconds since the epoch (0 when Streams gives none).
 func (s *StreamsSnapshot) AgentState() AgentState {
-	a := AgentState{Name: s.State.Name, Type: s.State.Type, Since: parseTimestamp(s.State.StartTimestamp)}
-	if s.State.ARN != nil {
-		a.ARN = *s.State.ARN
-	}
-	return a
+	return AgentState{ARN: s.State.ARN, Name: s.State.Name, Type: s.State.Type, Since: parseTimestamp(&s.State.StartTimestamp)}
 }
 
 // AgentMuted reports whether the agent's leg of a voice contact is muted on the server (muteParticipant, a

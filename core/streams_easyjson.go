@@ -861,22 +861,8 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 		case "agentStateARN":
 			if in.IsNull() {
 				in.Skip()
-				out.ARN = nil
 			} else {
-				if out.ARN == nil {
-					out.ARN = new(string)
-				}
-				if in.IsNull() {
-					in.Skip()
-				} else {
-					*out.ARN = string(in.UnsafeString())
-				}
-			}
-		case "type":
-			if in.IsNull() {
-				in.Skip()
-			} else {
-				out.Type = AgentStateType(in.UnsafeString())
+				out.ARN = string(in.UnsafeString())
 			}
 		case "name":
 			if in.IsNull() {
@@ -884,19 +870,17 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 			} else {
 				out.Name = string(in.UnsafeString())
 			}
+		case "type":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Type = AgentStateType(in.UnsafeString())
+			}
 		case "startTimestamp":
 			if in.IsNull() {
 				in.Skip()
-				out.StartTimestamp = nil
 			} else {
-				if out.StartTimestamp == nil {
-					out.StartTimestamp = new(string)
-				}
-				if in.IsNull() {
-					in.Skip()
-				} else {
-					*out.StartTimestamp = string(in.UnsafeString())
-				}
+				out.StartTimestamp = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -915,16 +899,7 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer,
 	{
 		const prefix string = ",\"agentStateARN\":"
 		out.RawString(prefix[1:])
-		if in.ARN == nil {
-			out.RawString("null")
-		} else {
-			out.String(string(*in.ARN))
-		}
-	}
-	{
-		const prefix string = ",\"type\":"
-		out.RawString(prefix)
-		out.String(string(in.Type))
+		out.String(string(in.ARN))
 	}
 	{
 		const prefix string = ",\"name\":"
@@ -932,13 +907,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer,
 		out.String(string(in.Name))
 	}
 	{
+		const prefix string = ",\"type\":"
+		out.RawString(prefix)
+		out.String(string(in.Type))
+	}
+	{
 		const prefix string = ",\"startTimestamp\":"
 		out.RawString(prefix)
-		if in.StartTimestamp == nil {
-			out.RawString("null")
-		} else {
-			out.String(string(*in.StartTimestamp))
-		}
+		out.String(string(in.StartTimestamp))
 	}
 	out.RawByte('}')
 }

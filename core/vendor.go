@@ -42,10 +42,10 @@ const (
 //
 //easyjson:json
 type AgentSyncMessage struct {
-	LoginState LoginState         `json:"loginState"`
-	AgentInfo  *AgentInfo         `json:"agentInfo"`
-	AgentState *StreamsAgentState `json:"agentState"`
-	Rules      AgentRules         `json:"rules"`
+	LoginState LoginState        `json:"loginState"`
+	AgentInfo  *AgentInfo        `json:"agentInfo"`
+	AgentState *AgentStateObject `json:"agentState"`
+	Rules      AgentRules        `json:"rules"`
 }
 
 // LogoutMessage is the message of Agent/LogoutSuccess: as AgentSyncMessage, but agentInfo is the shorter
@@ -53,10 +53,21 @@ type AgentSyncMessage struct {
 //
 //easyjson:json
 type LogoutMessage struct {
-	LoginState LoginState         `json:"loginState"`
-	AgentInfo  *AgentIdentity     `json:"agentInfo"`
-	AgentState *StreamsAgentState `json:"agentState"`
-	Rules      AgentRules         `json:"rules"`
+	LoginState LoginState        `json:"loginState"`
+	AgentInfo  *AgentIdentity    `json:"agentInfo"`
+	AgentState *AgentStateObject `json:"agentState"`
+	Rules      AgentRules        `json:"rules"`
+}
+
+// AgentStateObject is agentState and rules.ResponseActual of the agent messages: Streams' state object
+// (StreamsAgentState), with null where Streams has none.
+//
+//easyjson:json
+type AgentStateObject struct {
+	ARN            *string        `json:"agentStateARN"`
+	Type           AgentStateType `json:"type"`
+	Name           string         `json:"name"`
+	StartTimestamp *string        `json:"startTimestamp"`
 }
 
 // AgentInfo is agentInfo of LoginSuccess and StateSync.
@@ -87,7 +98,7 @@ type AgentIdentity struct {
 //easyjson:json
 type AgentRulesObject struct {
 	ButtonStates   AgentButtonStates `json:"ButtonStates"`
-	ResponseActual StreamsAgentState `json:"ResponseActual"`
+	ResponseActual AgentStateObject  `json:"ResponseActual"`
 }
 
 // SetAgentStateMessage is the message of Agent/SetAgentState, the event of every agent-state or mute change.

@@ -241,7 +241,7 @@ func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore3(in *jlexer.Lexer, ou
 				out.AgentState = nil
 			} else {
 				if out.AgentState == nil {
-					out.AgentState = new(StreamsAgentState)
+					out.AgentState = new(AgentStateObject)
 				}
 				if in.IsNull() {
 					in.Skip()
@@ -795,7 +795,7 @@ func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 				out.AgentState = nil
 			} else {
 				if out.AgentState == nil {
-					out.AgentState = new(StreamsAgentState)
+					out.AgentState = new(AgentStateObject)
 				}
 				if in.IsNull() {
 					in.Skip()
@@ -863,7 +863,115 @@ func (v AgentSyncMessage) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *AgentSyncMessage) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore8(l, v)
 }
-func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, out *AgentRulesObject) {
+func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, out *AgentStateObject) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "agentStateARN":
+			if in.IsNull() {
+				in.Skip()
+				out.ARN = nil
+			} else {
+				if out.ARN == nil {
+					out.ARN = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.ARN = string(in.UnsafeString())
+				}
+			}
+		case "type":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Type = AgentStateType(in.UnsafeString())
+			}
+		case "name":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Name = string(in.UnsafeString())
+			}
+		case "startTimestamp":
+			if in.IsNull() {
+				in.Skip()
+				out.StartTimestamp = nil
+			} else {
+				if out.StartTimestamp == nil {
+					out.StartTimestamp = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.StartTimestamp = string(in.UnsafeString())
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer, in AgentStateObject) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"agentStateARN\":"
+		out.RawString(prefix[1:])
+		if in.ARN == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.ARN))
+		}
+	}
+	{
+		const prefix string = ",\"type\":"
+		out.RawString(prefix)
+		out.String(string(in.Type))
+	}
+	{
+		const prefix string = ",\"name\":"
+		out.RawString(prefix)
+		out.String(string(in.Name))
+	}
+	{
+		const prefix string = ",\"startTimestamp\":"
+		out.RawString(prefix)
+		if in.StartTimestamp == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.StartTimestamp))
+		}
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v AgentStateObject) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore9(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *AgentStateObject) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore9(l, v)
+}
+func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore10(in *jlexer.Lexer, out *AgentRulesObject) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -899,7 +1007,7 @@ func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer, in AgentRulesObject) {
+func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore10(out *jwriter.Writer, in AgentRulesObject) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -918,14 +1026,14 @@ func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v AgentRulesObject) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore9(w, v)
+	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore10(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *AgentRulesObject) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore9(l, v)
+	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore10(l, v)
 }
-func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore10(in *jlexer.Lexer, out *AgentInfo) {
+func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore11(in *jlexer.Lexer, out *AgentInfo) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -985,7 +1093,7 @@ func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore10(in *jlexer.Lexer, o
 		in.Consumed()
 	}
 }
-func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore10(out *jwriter.Writer, in AgentInfo) {
+func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore11(out *jwriter.Writer, in AgentInfo) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1024,14 +1132,14 @@ func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore10(out *jwriter.Writer
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v AgentInfo) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore10(w, v)
+	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore11(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *AgentInfo) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore10(l, v)
+	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore11(l, v)
 }
-func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore11(in *jlexer.Lexer, out *AgentIdentity) {
+func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore12(in *jlexer.Lexer, out *AgentIdentity) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1085,7 +1193,7 @@ func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore11(in *jlexer.Lexer, o
 		in.Consumed()
 	}
 }
-func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore11(out *jwriter.Writer, in AgentIdentity) {
+func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore12(out *jwriter.Writer, in AgentIdentity) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1119,14 +1227,14 @@ func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore11(out *jwriter.Writer
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v AgentIdentity) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore11(w, v)
+	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore12(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *AgentIdentity) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore11(l, v)
+	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore12(l, v)
 }
-func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore12(in *jlexer.Lexer, out *AgentData) {
+func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore13(in *jlexer.Lexer, out *AgentData) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -1212,7 +1320,7 @@ func easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore12(in *jlexer.Lexer, o
 		in.Consumed()
 	}
 }
-func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore12(out *jwriter.Writer, in AgentData) {
+func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore13(out *jwriter.Writer, in AgentData) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -1266,10 +1374,10 @@ func easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore12(out *jwriter.Writer
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v AgentData) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore12(w, v)
+	easyjson69b49e86EncodeGithubComCtibridgeCtibridgeCore13(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *AgentData) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore12(l, v)
+	easyjson69b49e86DecodeGithubComCtibridgeCtibridgeCore13(l, v)
 }

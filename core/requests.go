@@ -42,9 +42,9 @@ var (
 		"The campaign dialer (topic OutboundCall) is not part of ctibridge: dial out with InboundCall/SetMakeCall."}
 )
 
-// VendorRequest is one request of the vendor's topics App, Agent and InboundCall: how it is spelt, the data it takes,
-// the event that answers it and the error that refuses it. Requests is the source of truth for what the roles
-// send and accept (spec/vendor-api.md).
+// VendorRequest is one request of the vendor's topics App, Agent and InboundCall: how it is spelt, the data it
+// takes, the event that answers it and the error that refuses it. Requests is the source of truth for what the
+// roles send and accept (spec/vendor-api.md).
 type VendorRequest struct {
 	Topic    string
 	Subtopic string // the spelling ctibridge sends

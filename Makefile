@@ -123,6 +123,7 @@ size: web/ctibridge.wasm deps
 ## fuzz: each fuzz target for FUZZTIME (in make test, 150,000 inputs); FUZZTIME=10m make fuzz for longer
 fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDecodeEnvelope -fuzztime=$(FUZZTIME) ./core
+	$(GO) test -run='^$$' -fuzz=FuzzDecodeRequest -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzDecide -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzObserve -fuzztime=$(FUZZTIME) ./core
 	$(GO) test -run='^$$' -fuzz=FuzzParseTimestamp -fuzztime=$(FUZZTIME) ./core

@@ -15,7 +15,9 @@ type Control struct {
 func (c Control) IsAnswer() bool { return c.Subtopic == "Answer" }
 
 // Controls lists every call control, one per button, in button order. Answer is verbatim from the vendor page;
-// the others follow its pattern. It is an array, so that looking a control up (on every envelope decoded)
+// the others follow its pattern. The roles still send and answer these; the vendor's own table, Requests
+// (requests.go), is the source of truth they move to (issue 14): it names SendDigits SendDTMF ("Failed to send
+// DTMF.") and Hold's message "Call hold failed.", which this table keeps until the end-to-end tests move with it. It is an array, so that looking a control up (on every envelope decoded)
 // allocates nothing.
 func Controls() [ButtonCount]Control {
 	return [ButtonCount]Control{

@@ -40,21 +40,42 @@ const ProtocolVersion = 1
 // channel "Amazon" (for every topic, the bridge's own included), a known topic and subtopic, and every field of the right JSON
 // type. Unknown fields are ignored. The error is a *DecodeError naming the rule that failed.
 func DecodeEnvelope(data []byte) (Envelope, error) {
+	env, message, err := parseEnvelope(data)
+	if err != nil {
+		return Envelope{}, err
+	}
+	if err := env.Validate(); err != nil {
+		if de, ok := err.(*DecodeError); ok && de.Reason == ReasonVersion {
+			// The routing fields are returned with the error, so that a role can tell a peer's handshake
+			// (which decides versions) from any other envelope (which is only refused).
+			return Envelope{Channel: env.Channel, Topic: env.Topic, Subtopic: env.Subtopic, Epoch: env.Epoch, Version: env.Version}, err
+		}
+		return Envelope{}, err
+	}
+	if env.Message != nil {
+		env.rawMessage = message
+	}
+	return env, nil
+}
+
+// parseEnvelope applies DecodeEnvelope's limits and decodes data, without looking at the routing fields. It
+// returns the text of the top-level "message" too.
+func parseEnvelope(data []byte) (Envelope, []byte, error) {
 	var env Envelope
 	if len(data) > MaxEnvelopeBytes {
-		return env, &DecodeError{Reason: ReasonTooLarge, Detail: "message exceeds 64 KiB"}
+		return env, nil, &DecodeError{Reason: ReasonTooLarge, Detail: "message exceeds 64 KiB"}
 	}
 	if !utf8.Valid(data) { // JSON is UTF-8 (RFC 8259); invalid bytes would not survive a round trip unchanged
-		return env, &DecodeError{Reason: ReasonBadShape, Detail: "not valid UTF-8"}
+		return env, nil, &DecodeError{Reason: ReasonBadShape, Detail: "not valid UTF-8"}
 	}
 	depth, message, twice, ok := scanEnvelope(data)
 	switch {
 	case !ok:
-		return env, &DecodeError{Reason: ReasonNotJSON, Detail: "not a JSON object"}
+		return env, nil, &DecodeError{Reason: ReasonNotJSON, Detail: "not a JSON object"}
 	case depth > MaxDepth:
-		return env, &DecodeError{Reason: ReasonTooDeep, Detail: "nesting deeper than 8"}
+		return env, nil, &DecodeError{Reason: ReasonTooDeep, Detail: "nesting deeper than 8"}
 	case twice:
-		return env, &DecodeError{Reason: ReasonBadShape, Detail: `"message" appears twice`}
+		return env, nil, &DecodeError{Reason: ReasonBadShape, Detail: `"message" appears twice`}
 	}
 	// The decoded strings and the message text are views of this copy (wire.go), so that the caller may reuse
 	// data and a role may keep what it decoded. It is made once the cheap checks have passed; message, a slice
@@ -69,20 +90,9 @@ func DecodeEnvelope(data []byte) (Envelope, error) {
 	env.UnmarshalEasyJSON(&l)
 	if err := l.Error(); err != nil {
 		// jlexer quotes the input around the error: mask it, it may hold a phone number.
-		return Envelope{}, &DecodeError{Reason: ReasonBadShape, Detail: string(MaskPhoneNumbers([]byte(err.Error())))}
+		return Envelope{}, nil, &DecodeError{Reason: ReasonBadShape, Detail: string(MaskPhoneNumbers([]byte(err.Error())))}
 	}
-	if err := env.Validate(); err != nil {
-		if de, ok := err.(*DecodeError); ok && de.Reason == ReasonVersion {
-			// The routing fields are returned with the error, so that a role can tell a peer's handshake
-			// (which decides versions) from any other envelope (which is only refused).
-			return Envelope{Channel: env.Channel, Topic: env.Topic, Subtopic: env.Subtopic, Epoch: env.Epoch, Version: env.Version}, err
-		}
-		return Envelope{}, err
-	}
-	if env.Message != nil {
-		env.rawMessage = message
-	}
-	return env, nil
+	return env, message, nil
 }
 
 // Validate checks the envelope's routing fields: a known channel, topic and subtopic, and a version this build

@@ -3,6 +3,7 @@ package core_test
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ func FuzzDecodeEnvelope(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Answer","message":{"source":"event","error":{"type":"ANSWER_CALL_FAILED","code":"x","message":"Answering call failed."}}}`))
+	// A request's data, a string or an object, kept as it came.
+	f.Add([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Hold","source":"myapp","data":"1233dc5f-6d09-4752-85a0-cfca6fc445e7"}`))
+	f.Add([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Consult","data": {"endpointARN" : "arn:q", "n":[1,"\u00e9",null]} }`))
 	// The message text: nested "message" keys, escaped quotes, white space, a repeated key (refused).
 	f.Add([]byte(`{"channel":"Amazon","message":{"source":"a\\\"message\":{}","error":{"type":"T","code":"c","message":"m"}} , "topic":"InboundCall","subtopic":"Answer","message" :  {"source":"b"}  }`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -156,6 +160,51 @@ func FuzzParseTimestamp(f *testing.F) {
 		}
 		if err == nil && rfc3339.MatchString(s) && tm.UnixMilli() != 0 && got != tm.UnixMilli() {
 			t.Fatalf("%q: read as %d; time.Parse: %d", s, got, tm.UnixMilli())
+		}
+	})
+}
+
+// FuzzDecodeRequest: any input either fails with a *DecodeError or decodes to a request of the vendor's table whose
+// data accessors answer with a value or a *DataError, never a panic, and which encodes and decodes again to the
+// same envelope. Seeds: the vendor's request samples.
+func FuzzDecodeRequest(f *testing.F) {
+	files, err := filepath.Glob("testdata/vendor-samples/*.request.json")
+	if err != nil || len(files) == 0 {
+		f.Fatal("no request samples", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Blindtransfer","data":{"Type":"queue","EndpointARN":"arn:q","phonenumber":"+15555550100"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		env, req, err := core.DecodeRequest(data)
+		if err != nil {
+			var de *core.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		if again, _, err := core.DecodeRequest(core.Encode(&env)); err != nil || string(core.Encode(&again)) != string(core.Encode(&env)) {
+			t.Fatalf("unstable round trip of %s: %v", core.Encode(&env), err)
+		}
+		for _, read := range []func() error{
+			func() error { _, err := env.DataConnection(); return err },
+			func() error { _, err := env.DataDigits(); return err },
+			func() error { _, err := env.DataTarget(); return err },
+			func() error { _, err := env.DataReasonCode(); return err },
+			func() error { _, err := env.DataAgentState(); return err },
+		} {
+			if err := read(); err != nil {
+				var de *core.DataError
+				if !errors.As(err, &de) || de.Subtopic != env.Subtopic {
+					t.Fatalf("%s: error of type %T: %v", req.Subtopic, err, err)
+				}
+			}
 		}
 	})
 }

@@ -20,7 +20,7 @@ const AttributeDNIS = "DNIS"
 // is never copied into Go only to be skipped. A test holds the list equal to the types' json tags.
 var SnapshotKeys = []string{"state", "name", "type", "contacts", "contactId", "queue", "queueTimestamp", "attributes",
 	AttributeDNIS, "value", "customerEndpoint", "connectSystemEndpoint", "phoneNumber", "connections", "connectionId",
-	"initial", "timestamp", "endpoint"}
+	"initial", "timestamp", "endpoint", "agentStateARN", "startTimestamp", "mute"}
 
 // StreamsSnapshot is connect.core.getAgentDataProvider().getAgentData().snapshot.
 //
@@ -30,12 +30,15 @@ type StreamsSnapshot struct {
 	Contacts []StreamsContact  `json:"contacts"`
 }
 
-// StreamsAgentState is snapshot.state (agent.getState()).
+// StreamsAgentState is snapshot.state (agent.getState()). agentStateARN is null on older instances and for
+// system states (notes/real-snapshots.md); null reads as "", which spares an allocation per snapshot.
 //
 //easyjson:json
 type StreamsAgentState struct {
-	Name string         `json:"name"`
-	Type AgentStateType `json:"type"`
+	ARN            string         `json:"agentStateARN"`
+	Name           string         `json:"name"`
+	Type           AgentStateType `json:"type"`
+	StartTimestamp string         `json:"startTimestamp"`
 }
 
 // StreamsContact is one entry of snapshot.contacts.
@@ -93,6 +96,54 @@ type StreamsConnection struct {
 	Initial      bool             `json:"initial"`
 	State        StreamsState     `json:"state"`
 	Endpoint     *StreamsEndpoint `json:"endpoint"`
+	// Mute is the leg's server-side mute (voiceConnection.isMute()); false on voice legs, null on others.
+	Mute bool `json:"mute"`
+}
+
+// StreamsConfiguration is connect.core.getAgentDataProvider().getAgentData().configuration (agent.getConfiguration()):
+// who the agent is. Only the fields the agent messages report are declared.
+//
+//easyjson:json
+type StreamsConfiguration struct {
+	Name             string `json:"name"`
+	Username         string `json:"username"`
+	Extension        string `json:"extension"`
+	SoftphoneEnabled bool   `json:"softphoneEnabled"`
+	AgentARN         string `json:"agentARN"`
+}
+
+// Profile returns who the agent is, as the vendor's agentInfo reports it: id is the last part of the agent's ARN
+// ("arn:aws:connect:…:instance/<instance>/agent/<id>"), loginName the username.
+func (c *StreamsConfiguration) Profile() AgentProfile {
+	id := c.AgentARN
+	if i := strings.LastIndex(id, "/agent/"); i >= 0 {
+		id = id[i+len("/agent/"):]
+	}
+	return AgentProfile{Name: c.Name, ID: id, Extension: c.Extension, LoginName: c.Username, SoftphoneEnabled: c.SoftphoneEnabled}
+}
+
+// AgentState returns the agent's state as the vendor's messages report it: snapshot.state, with its start as
+// milliseconds since the epoch (0 when Streams gives none).
+func (s *StreamsSnapshot) AgentState() AgentState {
+	return AgentState{ARN: s.State.ARN, Name: s.State.Name, Type: s.State.Type, Since: parseTimestamp(&s.State.StartTimestamp)}
+}
+
+// AgentMuted reports whether the agent's leg of a voice contact is muted on the server (muteParticipant, a
+// supervisor). The agent's own mute (agent.mute()) mutes the softphone's microphone in the page instead and
+// shows only in Streams' MUTE_TOGGLE event, which the softphone adapter reports.
+func (s *StreamsSnapshot) AgentMuted() bool {
+	for i := range s.Contacts {
+		c := &s.Contacts[i]
+		if c.Type != "voice" {
+			continue
+		}
+		for j := range c.Connections {
+			if conn := &c.Connections[j]; (conn.Type == ConnAgent || conn.Type == ConnMonitoring) && conn.Mute {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Agent returns the agent state of the snapshot.

@@ -687,6 +687,12 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, ou
 					(*out.Endpoint).UnmarshalEasyJSON(in)
 				}
 			}
+		case "mute":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Mute = bool(in.Bool())
+			}
 		default:
 			in.SkipRecursive()
 		}
@@ -730,6 +736,11 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer,
 			(*in.Endpoint).MarshalEasyJSON(out)
 		}
 	}
+	{
+		const prefix string = ",\"mute\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.Mute))
+	}
 	out.RawByte('}')
 }
 
@@ -742,7 +753,7 @@ func (v StreamsConnection) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *StreamsConnection) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, out *StreamsAgentState) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, out *StreamsConfiguration) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -762,11 +773,29 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 			} else {
 				out.Name = string(in.UnsafeString())
 			}
-		case "type":
+		case "username":
 			if in.IsNull() {
 				in.Skip()
 			} else {
-				out.Type = AgentStateType(in.UnsafeString())
+				out.Username = string(in.UnsafeString())
+			}
+		case "extension":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Extension = string(in.UnsafeString())
+			}
+		case "softphoneEnabled":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.SoftphoneEnabled = bool(in.Bool())
+			}
+		case "agentARN":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.AgentARN = string(in.UnsafeString())
 			}
 		default:
 			in.SkipRecursive()
@@ -778,7 +807,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer, in StreamsAgentState) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer, in StreamsConfiguration) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -788,23 +817,122 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer,
 		out.String(string(in.Name))
 	}
 	{
+		const prefix string = ",\"username\":"
+		out.RawString(prefix)
+		out.String(string(in.Username))
+	}
+	{
+		const prefix string = ",\"extension\":"
+		out.RawString(prefix)
+		out.String(string(in.Extension))
+	}
+	{
+		const prefix string = ",\"softphoneEnabled\":"
+		out.RawString(prefix)
+		out.Bool(bool(in.SoftphoneEnabled))
+	}
+	{
+		const prefix string = ",\"agentARN\":"
+		out.RawString(prefix)
+		out.String(string(in.AgentARN))
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v StreamsConfiguration) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *StreamsConfiguration) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(l, v)
+}
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, out *StreamsAgentState) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "agentStateARN":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.ARN = string(in.UnsafeString())
+			}
+		case "name":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Name = string(in.UnsafeString())
+			}
+		case "type":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Type = AgentStateType(in.UnsafeString())
+			}
+		case "startTimestamp":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.StartTimestamp = string(in.UnsafeString())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer, in StreamsAgentState) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"agentStateARN\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.ARN))
+	}
+	{
+		const prefix string = ",\"name\":"
+		out.RawString(prefix)
+		out.String(string(in.Name))
+	}
+	{
 		const prefix string = ",\"type\":"
 		out.RawString(prefix)
 		out.String(string(in.Type))
+	}
+	{
+		const prefix string = ",\"startTimestamp\":"
+		out.RawString(prefix)
+		out.String(string(in.StartTimestamp))
 	}
 	out.RawByte('}')
 }
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsAgentState) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsAgentState) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, out *Attr) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, out *Attr) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -848,7 +976,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer, in Attr) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer, in Attr) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -871,10 +999,10 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Attr) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Attr) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(l, v)
 }

@@ -11,8 +11,8 @@ package core
 //
 // Both rewrites are scripts/easyjsonpost's, which every generated file names in its header. A new easyjson file
 // goes on both lines: its source on the first, its _easyjson.go on the second.
-//go:generate go tool easyjson -no_std_marshalers wire.go streams.go
-//go:generate go run github.com/ctibridge/ctibridge/scripts/easyjsonpost wire_easyjson.go streams_easyjson.go
+//go:generate go tool easyjson -no_std_marshalers wire.go streams.go vendor.go
+//go:generate go run github.com/ctibridge/ctibridge/scripts/easyjsonpost wire_easyjson.go streams_easyjson.go vendor_easyjson.go
 
 // Wire constants, verbatim from the vendor's Answer Call page (spec/answer-call.txt) and product contract.
 const (
@@ -35,11 +35,16 @@ const (
 //
 //easyjson:json
 type Envelope struct {
-	Channel  string   `json:"channel"`
-	Topic    string   `json:"topic"`
-	Subtopic string   `json:"subtopic"`
-	Source   string   `json:"source,omitempty"`
-	Message  *Message `json:"message,omitempty"`
+	Channel  string `json:"channel"`
+	Topic    string `json:"topic"`
+	Subtopic string `json:"subtopic"`
+	Source   string `json:"source,omitempty"`
+	// Data is a request's argument as the vendor's pages send it: a bare JSON string (a connection id, a phone
+	// number, digits) or an object (SetNotReady's {ReasonCodeId}, UpdateState's {label, code, type}, an
+	// endpoint). It is kept as text; VendorRequest.Data names the shape each request takes and the Data* accessors
+	// (requests.go) read and check it.
+	Data    RawJSON  `json:"data,omitempty"`
+	Message *Message `json:"message,omitempty"`
 	// RequestID is chosen by the CRM for each request; the softphone echoes it on the error reply and on the
 	// event that completes the request, so that concurrent requests, tabs and late replies cannot be confused.
 	RequestID string `json:"requestId,omitempty"`
@@ -50,6 +55,7 @@ type Envelope struct {
 	// Version is the ctibridge protocol version of the sender (ProtocolVersion); 0 means a vendor-page peer.
 	Version int `json:"v,omitempty"`
 	// Args carries a request's arguments (digits, a number to consult, a connection to act on, an agent state).
+	// It is ctibridge's own dialect, which the roles still send and read until they speak the vendor's Data.
 	Args *RequestArgs `json:"args,omitempty"`
 
 	// rawMessage is the text of "message" as DecodeEnvelope read it, a slice of its input.
@@ -130,7 +136,9 @@ type ResponseActual struct {
 	StatusTimestamp string          `json:"statusTimestamp"`
 	Type            ConnectionType  `json:"type"`
 	ButtonFlags     ButtonFlags     `json:"buttonStates"`
-	PreviousStatus  ConnectionState `json:"previousStatus"`
+	// PreviousStatus is left out when there is none, as in the vendor's incoming-call sample (the softphone
+	// names "init" for a leg it sees for the first time, so its events always carry one).
+	PreviousStatus ConnectionState `json:"previousStatus,omitempty"`
 }
 
 // CallVariables carry the customer's number (ANI) and the number dialled (DNIS).

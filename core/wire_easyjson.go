@@ -386,7 +386,7 @@ func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore2(out *jwriter.Writer,
 		out.RawString(prefix)
 		(in.ButtonFlags).MarshalEasyJSON(out)
 	}
-	{
+	if in.PreviousStatus != "" {
 		const prefix string = ",\"previousStatus\":"
 		out.RawString(prefix)
 		out.String(string(in.PreviousStatus))
@@ -908,6 +908,12 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 			} else {
 				out.Source = string(in.UnsafeString())
 			}
+		case "data":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				(out.Data).UnmarshalEasyJSON(in)
+			}
 		case "message":
 			if in.IsNull() {
 				in.Skip()
@@ -993,6 +999,11 @@ func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer,
 		const prefix string = ",\"source\":"
 		out.RawString(prefix)
 		out.String(string(in.Source))
+	}
+	if (in.Data).IsDefined() {
+		const prefix string = ",\"data\":"
+		out.RawString(prefix)
+		(in.Data).MarshalEasyJSON(out)
 	}
 	if in.Message != nil {
 		const prefix string = ",\"message\":"

@@ -10,11 +10,14 @@ import (
 // Hand-written easyjson codecs for the wire types whose shape no struct tag can express. easyjson's generated
 // code calls them like its own.
 
-// RawJSON is a field that every vendor sample shows as null but that a peer may fill with any JSON value
-// (ActionsAllowed, ExtendedCallVariables, fromAddress): the vendor's other products fill ActionsAllowed, and
-// ExtendedCallVariables is named for contact attributes. It holds the value's text as the peer sent it (a view
+// RawJSON is a JSON value kept as its text, for the fields whose type the vendor leaves open: a request's "data"
+// (a bare string for most controls, an object for others; the typed accessors of requests.go read it), and the
+// fields every vendor sample shows as null but that a peer may fill with any JSON value (ActionsAllowed,
+// ExtendedCallVariables, fromAddress: the vendor's other products fill ActionsAllowed, and
+// ExtendedCallVariables is named for contact attributes). It holds the value's text as the peer sent it (a view
 // of the decoder's input, like every decoded string, wire.go), which is written back unchanged, so that a CRM's
-// callbacks get it as sent. Empty is written as null: what a ctibridge softphone sends where it has nothing.
+// callbacks get it as sent. Empty is written as null (what a ctibridge softphone sends where it has nothing),
+// or left out where the field is tagged omitempty.
 type RawJSON []byte
 
 // MarshalEasyJSON writes the value as it was read, or null.
@@ -38,8 +41,8 @@ func (r *RawJSON) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	*r = raw
 }
 
-// IsDefined reports true, so that an empty RawJSON is written (as null) even without omitempty.
-func (RawJSON) IsDefined() bool { return true }
+// IsDefined reports whether a value was read or set: omitempty leaves out an empty one.
+func (r RawJSON) IsDefined() bool { return len(r) > 0 }
 
 // MarshalEasyJSON writes ButtonStates as the wire's {"items": {"answer": "Hide", ...}, "count": 11}.
 func (s ButtonStates) MarshalEasyJSON(w *jwriter.Writer) {

@@ -683,8 +683,8 @@ export interface WireError {
 /** The envelope's channel: always "Amazon". Mirrors core/wire.go ChannelAmazon. */
 export type Channel = "Amazon";
 
-/** Topics. Mirrors core/wire.go TopicInboundCall and core/decode.go TopicBridge, TopicAgent. */
-export type Topic = "InboundCall" | "Agent" | "Bridge";
+/** Topics. Mirrors core/wire.go TopicInboundCall, core/decode.go TopicBridge, TopicAgent and core/vendor.go TopicApp, TopicOutboundCall (the vendor's topics: see docs/wire.md). */
+export type Topic = "InboundCall" | "Agent" | "App" | "OutboundCall" | "Bridge";
 
 /** Subtopics of call-control requests and their replies. Mirrors core/controls.go Controls (Subtopic). */
 export type ControlSubtopic =
@@ -733,6 +733,12 @@ export interface RequestEnvelope extends EnvelopeExtensions {
   topic: "InboundCall";
   subtopic: ControlSubtopic;
   source: string;
+  /**
+   * The vendor's request data: a bare string for most controls (a connection id, a number, digits), an object for
+   * some (`{ReasonCodeId}`, `{label, code, type}`, a quick connect endpoint). A ctibridge softphone decodes it
+   * (core/requests.go); ctibridge's CRM still sends `args` until its requests follow the vendor's pages.
+   */
+  data?: unknown;
   args?: RequestArgs;
 }
 

@@ -122,7 +122,14 @@ func (b builder) resolve(v any) any {
 	case map[string]any:
 		switch {
 		case v["$repeat"] != nil:
-			return strings.Repeat(b.resolve(v["$repeat"]).(string), b.int(v["times"]))
+			// Over the limit, only the length counts: whatever holds the string is over the limit too, and
+			// the loader hands Go nothing of it. So 10 MB values are built 64 KiB long (plus one byte).
+			unit := b.resolve(v["$repeat"]).(string)
+			n := b.int(v["times"])
+			if len(unit) > 0 && len(unit)*n > core.MaxEnvelopeBytes {
+				n = core.MaxEnvelopeBytes/len(unit) + 1
+			}
+			return strings.Repeat(unit, n)
 		case v["$concat"] != nil:
 			var s strings.Builder
 			for _, x := range v["$concat"].([]any) {
@@ -130,7 +137,8 @@ func (b builder) resolve(v any) any {
 			}
 			return s.String()
 		case v["$array"] != nil:
-			out := make([]any, b.int(v["times"]))
+			// Likewise: an array of more than MaxEnvelopeBytes/2 elements is over the limit as JSON.
+			out := make([]any, min(b.int(v["times"]), core.MaxEnvelopeBytes))
 			for i := range out {
 				out[i] = b.resolve(v["$array"])
 			}

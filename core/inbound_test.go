@@ -132,3 +132,21 @@ func TestSoftphoneReceive(t *testing.T) {
 	require.Len(t, actions, 1)
 	assert.Equal(t, core.ActAccept, actions[0].Kind)
 }
+
+// A softphone posts to its parent's origin when the browser reports it and it is allowed, to nobody when it is
+// reported and not allowed, and otherwise to every allowed origin (the browser delivers the parent's only).
+func TestPostTargets(t *testing.T) {
+	allowed := core.Origins{crmOrigin, "https://staging.crm.example"}
+	got, err := allowed.PostTargets(crmOrigin, true)
+	require.NoError(t, err)
+	assert.Equal(t, []string{crmOrigin}, got)
+
+	got, err = allowed.PostTargets("https://evil.example", true)
+	require.ErrorIs(t, err, core.ErrParentNotAllowed)
+	assert.Contains(t, err.Error(), "the page embedding this softphone is https://evil.example, which is not in crmOrigins")
+	assert.Empty(t, got)
+
+	got, err = allowed.PostTargets("", false)
+	require.NoError(t, err)
+	assert.Equal(t, []string(allowed), got)
+}

@@ -78,6 +78,23 @@ func ParseOrigins(list []string) (Origins, error) {
 	return out, nil
 }
 
+// ErrParentNotAllowed is why a softphone posts nothing: the page embedding it is not one of its CRM origins.
+var ErrParentNotAllowed = errors.New("not in crmOrigins")
+
+// PostTargets returns the exact origins a softphone allowed to talk to o posts to: the parent's origin when the
+// browser reports it (location.ancestorOrigins; reported is false when it does not) and it is one of o; none,
+// with an error wrapping ErrParentNotAllowed, when it is reported and not one of them; otherwise every origin
+// of o, each of which the browser delivers only if it is the parent's. It never returns "*".
+func (o Origins) PostTargets(parent string, reported bool) ([]string, error) {
+	switch {
+	case !reported:
+		return o, nil
+	case o.Match(parent):
+		return []string{parent}, nil
+	}
+	return nil, fmt.Errorf("the page embedding this softphone is %s, which is %w; it will receive nothing", parent, ErrParentNotAllowed)
+}
+
 // Match reports whether origin is one of the set.
 func (o Origins) Match(origin string) bool {
 	for _, s := range o {

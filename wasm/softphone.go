@@ -146,23 +146,23 @@ func (b *softphoneBridge) storageError(err error) bool {
 	return probe != nil || strings.Contains(strings.ToLower(err.Error()), "localstorage")
 }
 
-// postTargets returns the exact origins this softphone posts to: the parent's origin when the browser reports
-// it (location.ancestorOrigins) and it is allowed; otherwise every allowed origin, each of which the browser
-// delivers only if it is the parent's. It never returns "*".
+// postTargets returns the exact origins this softphone posts to (core.Origins.PostTargets), given the parent's
+// origin as the browser reports it (location.ancestorOrigins), if it does.
 func (b *softphoneBridge) postTargets() []string {
+	parent, reported := "", false
 	if ao, err := b.win.Get("location"); err == nil {
 		if list, err := ao.Get("ancestorOrigins"); err == nil && list.Type() == safejs.TypeObject {
 			if first, err := list.Call("item", 0); err == nil && first.Type() == safejs.TypeString {
-				o, _ := first.String()
-				if b.crmOrigins.Match(o) {
-					return []string{o}
-				}
-				b.rt.warn("ctibridge softphone: the page embedding this softphone is " + o + ", which is not in crmOrigins; it will receive nothing")
-				return nil
+				parent, _ = first.String()
+				reported = true
 			}
 		}
 	}
-	return b.crmOrigins
+	targets, err := b.crmOrigins.PostTargets(parent, reported)
+	if err != nil {
+		b.rt.warn("ctibridge softphone: " + err.Error())
+	}
+	return targets
 }
 
 // post sends one envelope to the CRM window.

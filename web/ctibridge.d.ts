@@ -701,6 +701,11 @@ export interface RequestEnvelope extends EnvelopeExtensions {
   topic: "InboundCall";
   subtopic: ControlSubtopic;
   source: string;
+  /**
+   * The request's argument as the vendor's pages send it: a string (a connection id, a number, digits) or an
+   * object (core/requests.go lists each request's shape). ctibridge's roles still send and read `args`.
+   */
+  data?: string | Record<string, unknown>;
   args?: RequestArgs;
 }
 

@@ -219,9 +219,9 @@ test("the d.ts mirrors the JSON fields of core/wire.go", async () => {
   ]) {
     assert.deepEqual(sorted(dtsProps(tsType)), sorted(goJSONFields(wire, goStruct)), `${tsType} vs core/wire.go ${goStruct}`);
   }
-  // Envelope: routing fields, source, message, args and the extensions.
+  // Envelope: routing fields, source, the vendor's data, message, args and the extensions.
   const envelope = goJSONFields(wire, "Envelope");
-  assert.deepEqual(sorted(dtsProps("EnvelopeExtensions")), sorted(envelope.filter((f) => !["channel", "topic", "subtopic", "source", "message", "args"].includes(f))));
+  assert.deepEqual(sorted(dtsProps("EnvelopeExtensions")), sorted(envelope.filter((f) => !["channel", "topic", "subtopic", "source", "data", "message", "args"].includes(f))));
   assert.deepEqual(sorted(dtsProps("RequestEnvelope")), sorted(envelope.filter((f) => f !== "message")));
   // Message: every field appears in one of the message shapes, and no shape has a field Go lacks.
   const message = goJSONFields(wire, "Message");

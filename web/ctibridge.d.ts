@@ -734,11 +734,10 @@ export interface RequestEnvelope extends EnvelopeExtensions {
   subtopic: ControlSubtopic;
   source: string;
   /**
-   * The vendor's request data: a bare string for most controls (a connection id, a number, digits), an object for
-   * some (`{ReasonCodeId}`, `{label, code, type}`, a quick connect endpoint). A ctibridge softphone decodes it
-   * (core/requests.go); ctibridge's CRM still sends `args` until its requests follow the vendor's pages.
+   * The request's argument as the vendor's pages send it: a string (a connection id, a number, digits) or an
+   * object (core/requests.go lists each request's shape). ctibridge's roles still send and read `args`.
    */
-  data?: unknown;
+  data?: string | Record<string, unknown>;
   args?: RequestArgs;
 }
 

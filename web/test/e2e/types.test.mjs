@@ -184,9 +184,9 @@ test("the d.ts unions and fields are what Go produces (core/testdata/types-manif
   ]) {
     assert.deepEqual(sorted(dtsProps(tsType)), sorted(m.fields[goStruct]), `${tsType} vs core/wire.go ${goStruct}`);
   }
-  // Envelope: routing fields, source, message, args and the extensions.
+  // Envelope: routing fields, source, the vendor's data, message, args and the extensions.
   const envelope = m.fields.Envelope;
-  assert.deepEqual(sorted(dtsProps("EnvelopeExtensions")), sorted(envelope.filter((f) => !["channel", "topic", "subtopic", "source", "message", "args"].includes(f))));
+  assert.deepEqual(sorted(dtsProps("EnvelopeExtensions")), sorted(envelope.filter((f) => !["channel", "topic", "subtopic", "source", "data", "message", "args"].includes(f))));
   assert.deepEqual(sorted(dtsProps("RequestEnvelope")), sorted(envelope.filter((f) => f !== "message")));
   // Message: every field appears in one of the message shapes, and no shape has a field Go lacks.
   const shapes = ["InboundCallStateChangeMessage", "AgentStateChangeMessage", "SnapshotMessage", "ErrorMessage", "AckMessage"];

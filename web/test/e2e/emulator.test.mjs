@@ -179,7 +179,7 @@ test("handshake: Streams initialises against the emulator and sees an Available,
   assert.equal(typeof agent.stateDuration, "number");
   assert.equal(agent.availability, "Available");
   assert.equal(agent.next, undefined);
-  assert.deepEqual(agent.states, ["Available/routable", "Not Ready/not_routable", "Offline/offline"]);
+  assert.deepEqual(agent.states, ["Available/routable", "Not Ready/not_routable", "Lunch/not_routable", "Break/not_routable", "Offline/offline"]);
   assert.equal(agent.connectedCcps, 1);
 
   assert.deepEqual(await h.emu("requests"), [], "initCCP itself calls no API method");
@@ -551,7 +551,7 @@ test("quick connects: getEndpoints pages through them; an agent quick connect di
   assert.equal((await h.emu("snapshot")).snapshot.contacts[0].connections[2].quickConnectName, "Supervisor");
 });
 
-test("outbound call: CallingCustomer while dialling, Busy once the customer answers", async (t) => {
+test("outbound call: both legs connecting and CallingCustomer while dialling, Busy once the customer answers", async (t) => {
   const h = await openHost(t, { thirdPartyDelay: -1 });
   let from = await h.mark();
   assert.equal((await h.host("dial", "+15555550123")).ok, true);
@@ -560,13 +560,24 @@ test("outbound call: CallingCustomer while dialling, Busy once the customer answ
   assert.deepEqual(
     connecting.contact.connections.map((c) => [c.type, c.initial, c.state, c.phoneNumber]),
     [
-      ["agent", false, "connected", null],
+      ["agent", false, "connecting", null],
       ["outbound", true, "connecting", "+15555550123"],
     ],
   );
+  const [agentLeg, customerLeg] = connecting.contact.connections.map((c) => c.connectionId);
+  const [request] = await h.requests("createOutboundContact");
+  assert.deepEqual(request.params.endpoint.phoneNumber, "+15555550123");
+  assert.match(request.params.queueARN, /\/queue\//, "Agent.connect sends the default outbound queue");
   from = await h.mark();
   await h.emu("thirdPartyAnswer");
-  assert.equal((await h.waitFor("contact.connected", from)).agent.name, "Busy");
+  const connected = await h.waitFor("contact.connected", from);
+  assert.equal(connected.agent.name, "Busy");
+  assert.ok(connected.contact.connections.every((c) => c.state === "connected"));
+  // A1 outboundVoiceContact: the customer answers while the agent's leg is still connecting.
+  assert.deepEqual(await h.host("legHistory", customerLeg), ["connecting", "connected"]);
+  assert.deepEqual(await h.host("legHistory", agentLeg), ["connecting", "connected"]);
+  const { snapshot } = await h.emu("snapshot");
+  assert.equal(snapshot.contacts[0].initiationMethod, "outbound");
 });
 
 test("every AWS model operation of the installed Streams is known to the emulator; other methods fail as unknown", async (t) => {

@@ -284,9 +284,11 @@
     if (media) {
       // SoftphoneManager's deleteLocalMediaStream: the call's microphone is gone, and with it any mute.
       agentLeg(c).mute = false;
-      send("agent::muteToggle", { muted: false });
+      send(MUTE_TOGGLE, { muted: false });
     }
   }
+
+  const MUTE_TOGGLE = "agent::mute_toggle"; // connect.AgentEvents.MUTE_TOGGLE
 
   // The agent's microphone as the CCP's softphone manager holds it: a local
   // media stream exists from the moment the agent's leg is accepted (inbound)
@@ -298,10 +300,10 @@
 
   // Mutes or unmutes a leg. The agent's own leg is also the softphone's local
   // mute, which the CCP announces to every window (SoftphoneManager muteToggle
-  // → agent::muteToggle {muted}, what agent.onMuteToggle hears).
+  // → agent::mute_toggle {muted}, what agent.onMuteToggle hears).
   function setMute(leg, muted) {
     leg.mute = muted;
-    if (leg.type === "agent") send("agent::muteToggle", { muted });
+    if (leg.type === "agent") send(MUTE_TOGGLE, { muted });
     changed();
   }
 
@@ -314,7 +316,7 @@
     const c = model.contact;
     if (!model.loggedIn || !c || !hasMedia(c)) return;
     const leg = agentLeg(c);
-    if (typeof data?.mute !== "boolean") return send("agent::muteToggle", { muted: leg.mute });
+    if (typeof data?.mute !== "boolean") return send(MUTE_TOGGLE, { muted: leg.mute });
     const label = data.mute ? "mute" : "unmute";
     const forced = model.failures.get("mute");
     if (forced) {

@@ -6,11 +6,14 @@
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { launch } from "../lib/browser.mjs";
 import { startSites } from "../lib/sites.mjs";
 
 const WAIT_MS = 10_000; // upper bound of every wait: a slow 2-core box, no timing claims
+const repo = (p) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
 
 let sites;
 let browser;
@@ -1035,4 +1038,54 @@ test("persist=1 keeps a not-ready reason, the mute and the enqueued state across
   assert.equal(snapshot.nextState.name, "Break");
   assert.equal(await h.panel("mute"), "Unmute");
   assert.equal(await h.panel("next-state"), "Next: Break");
+});
+
+// ---------------------------------------------------------------------------
+// The panel, as a person sees it.
+
+/** Screenshots the CCP frame: kept under .tmp/screenshots, and in web/docs when SCREENSHOTS=update. */
+async function screenshotPanel(h, name) {
+  await h.page.waitForTimeout(300); // the panel renders on the next task
+  await mkdir(repo(".tmp/screenshots"), { recursive: true });
+  const frame = h.page.locator("#ccp iframe");
+  await frame.screenshot({ path: repo(`.tmp/screenshots/${name}`) });
+  if (process.env.SCREENSHOTS === "update") await frame.screenshot({ path: repo(`web/docs/${name}`) });
+}
+
+test("the panel: idle with the dial box and quick connects; then a muted consult with failures pending", async (t) => {
+  const h = await openHost(t, { thirdPartyDelay: -1 });
+  await h.eval(() => {
+    document.querySelector("#ccp iframe").style.cssText = "width: 400px; height: 720px; border: 0";
+  });
+  assert.equal(await h.panel("link"), "Linked");
+  assert.notEqual(await h.panel("logout"), null, "Sign out is offered while signed in");
+  assert.notEqual(await h.panel("dial-form"), null);
+  assert.equal(await h.panel("qc-hint"), "· call");
+  assert.deepEqual(
+    await h.inCcp(() => [...document.querySelectorAll("#fail-form select[name=method] option")].map((o) => o.value)),
+    [
+      "acceptContact", "clearContact", "completeContact", "conferenceConnections", "createAdditionalConnection",
+      "createOutboundContact", "destroyConnection", "getAgentStates", "getEndpoints", "holdConnection", "muteParticipant",
+      "putAgentState", "rejectContact", "resumeConnection", "sendDigits", "toggleActiveConnections", "unmuteParticipant", "mute",
+    ],
+    "every API the emulator plays, and the mute broadcast",
+  );
+  await screenshotPanel(h, "emulator-panel.png");
+
+  await h.connectedCall();
+  await h.eval(() => new connect.Agent().mute());
+  await h.until(() => new connect.Agent().getContacts()[0].getAgentConnection().isMute() === true);
+  assert.equal((await h.host("addConnection", (await h.host("getEndpoints")).data.endpoints[1])).ok, true);
+  await h.emu("failNext", "putAgentState", "Agent state change refused");
+  await h.emu("failNext", "createOutboundContact", "Outbound calls are disabled", "AccessDeniedException");
+  assert.match(await h.panel("call-title"), /^On call · InboundTest$/);
+  assert.match(await h.panel("legs"), /Billing \(INTERNAL-TRANSFER\)/);
+  assert.notEqual(await h.panel("mute-state"), null);
+  assert.equal(await h.panel("mute"), "Unmute");
+  assert.equal(await h.panel("dial-form"), null);
+  assert.equal(
+    await h.panel("fail-status"),
+    "Next putAgentState fails: InvalidStateException: Agent state change refusedNext createOutboundContact fails: AccessDeniedException: Outbound calls are disabled",
+  );
+  await screenshotPanel(h, "emulator-panel-call.png");
 });

@@ -914,8 +914,7 @@
         if (def || !model.agent.state) selectState(def || stateDef("Available"));
         signIn();
       } else if (def) {
-        selectState(def);
-        changed();
+        asAgent("putAgentState", { state: def });
       }
       return agentView();
     },

@@ -691,9 +691,11 @@ test("reset: back to an idle Available agent with nothing recorded", async (t) =
 // ---------------------------------------------------------------------------
 // The session: signed out, the login window, the logout endpoint.
 
+// Streams reloads a silent CCP frame every ccpLoadTimeout, 10 times at most: 3 s gives a loaded machine 30 s to
+// sign in before Streams gives up.
 const loginHost = (extra = {}) => ({
   fixture: "streams-login-host.html",
-  hostQuery: { loginUrl: sites.emulator.url("/emulator/login.html"), ccpLoadTimeout: 1000, ccpAckTimeout: 500, ...extra },
+  hostQuery: { loginUrl: sites.emulator.url("/emulator/login.html"), ccpLoadTimeout: 3000, ccpAckTimeout: 500, ...extra },
 });
 
 /** Signs in in Streams' login window, as the agent would. */

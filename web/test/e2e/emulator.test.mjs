@@ -691,6 +691,9 @@ test("reset: back to an idle Available agent with nothing recorded", async (t) =
 // ---------------------------------------------------------------------------
 // The session: signed out, the login window, the logout endpoint.
 
+// Streams opens its login window only after its own timers (ccpLoadTimeout, ccpAckTimeout) and a Web Lock.
+const POPUP_WAIT_MS = 30_000;
+
 // Streams reloads a silent CCP frame every ccpLoadTimeout, 10 times at most: 3 s gives a loaded machine 30 s to
 // sign in before Streams gives up.
 const loginHost = (extra = {}) => ({
@@ -721,7 +724,7 @@ function loadLogoutEndpoint(h) {
 
 test("signed out: no acknowledge, Streams times out and opens the login window; signing in there lets the next CCP frame continue", async (t) => {
   const h = await openHost(t, { autoLogin: 0 }, { waitReady: false, ...loginHost() });
-  const popup = await h.page.waitForEvent("popup", { timeout: WAIT_MS });
+  const popup = await h.page.waitForEvent("popup", { timeout: POPUP_WAIT_MS });
   assert.ok((await h.eval(() => window.session.count("ack_timeout"))) >= 1, "the load timeout fired");
   assert.equal(await h.host("received", "acknowledge"), 0, "a signed-out CCP says nothing");
   assert.equal(await h.eval(() => window.host.ready), false);
@@ -741,7 +744,7 @@ test("signed out: no acknowledge, Streams times out and opens the login window; 
 
 test("the logout endpoint signs out: Streams gets terminated, the CCP falls silent, the login window signs the agent back in", async (t) => {
   const h = await openHost(t, {}, loginHost());
-  const popup = h.page.waitForEvent("popup", { timeout: WAIT_MS });
+  const popup = h.page.waitForEvent("popup", { timeout: POPUP_WAIT_MS });
   await loadLogoutEndpoint(h);
   await h.until(() => window.session.count("terminated") === 1);
   assert.equal(await h.emu("session"), "out");
@@ -764,7 +767,7 @@ test("connect.core.terminate() and then the logout endpoint: nothing reaches the
   const h = await openHost(t, {}, loginHost());
   // Streams publishes its init metrics upstream 1 s after the first acknowledge, and throws "There is no
   // upstream conduit!" from that timer if terminate() came first: a softphone must not terminate sooner.
-  await h.page.waitForTimeout(1500);
+  await h.until(() => window.session.metrics.includes("IframeInitializationTime")); // the last of them
   await h.eval(() => connect.core.terminate());
   await loadLogoutEndpoint(h);
   await h.ccp().waitForFunction(() => window.ccpEmulator.snapshot() === null, null, { timeout: WAIT_MS });
@@ -781,7 +784,7 @@ test("an expired session: the CCP sends auth_fail, Streams' onAuthFail fires and
     window.authFails = 0;
     connect.core.onAuthFail(() => window.authFails++);
   });
-  const popup = h.page.waitForEvent("popup", { timeout: WAIT_MS });
+  const popup = h.page.waitForEvent("popup", { timeout: POPUP_WAIT_MS });
   await h.emu("expire");
   await h.until(() => window.authFails === 1);
   assert.equal(await h.eval(() => window.session.count("terminated")), 0);

@@ -74,11 +74,14 @@
   const queueNamed = (name) => ({ queueARN: stableArn("queue", name), name });
 
   // The agent-selectable states (GetAgentStates, as ClientEngine puts them in
-  // configuration.agentStates: startTimestamp null, per the contract fixtures).
+  // configuration.agentStates: startTimestamp null, per the contract fixtures):
+  // the routable one, the not-ready reasons an instance configures, Offline.
   const AGENT_STATES = Object.freeze(
     [
       ["Available", "routable"],
       ["Not Ready", "not_routable"],
+      ["Lunch", "not_routable"],
+      ["Break", "not_routable"],
       ["Offline", "offline"],
     ].map(([name, type]) => Object.freeze({ agentStateARN: stableArn("agent-state", name), name, type, startTimestamp: null })),
   );
@@ -152,6 +155,7 @@
       agent: { state: null, availability: null, next: null },
       contact: null,
       requests: [], // every api_request, in order
+      broadcasts: [], // every broadcast but the noise, in order
       digits: [], // every sendDigits, in order
       failures: new Map(), // method → Error to answer its next api_request with
       timers: new Set(),
@@ -159,6 +163,9 @@
     };
   }
 
+  // statusCode null: an error the worker's AWS SDK raises itself (parameter
+  // validation), which carries a code but no HTTP status, so
+  // AWSClient._formatCallError leaves statusCode out.
   class ApiError extends Error {
     constructor(type, message, statusCode = 400) {
       super(message);
@@ -210,7 +217,7 @@
   const agentEndpoint = () => ({ type: "agent", phoneNumber: null, name: null, endpointARN: null, agentLogin: null });
 
   function newLeg(type, initial, state, endpoint, quickConnectName = null) {
-    return { connectionId: uuid(), type, initial, state: { type: state, timestamp: serviceNow() }, endpoint, quickConnectName };
+    return { connectionId: uuid(), type, initial, state: { type: state, timestamp: serviceNow() }, endpoint, quickConnectName, mute: false };
   }
 
   function setLeg(leg, type) {
@@ -270,9 +277,54 @@
 
   // Ends the contact for the agent: after-call work, every leg disconnected.
   function endContact(c, type = "ended") {
+    const media = hasMedia(c);
     setContactState(c, type);
     for (const leg of c.connections) if (ACTIVE.has(leg.state.type)) setLeg(leg, "disconnected");
     systemState("AfterCallWork");
+    if (media) {
+      // SoftphoneManager's deleteLocalMediaStream: the call's microphone is gone, and with it any mute.
+      agentLeg(c).mute = false;
+      send(MUTE_TOGGLE, { muted: false });
+    }
+  }
+
+  const MUTE_TOGGLE = "agent::mute_toggle"; // connect.AgentEvents.MUTE_TOGGLE
+
+  // The agent's microphone as the CCP's softphone manager holds it: a local
+  // media stream exists from the moment the agent's leg is accepted (inbound)
+  // or dialled (outbound) until that leg ends.
+  function hasMedia(c) {
+    const leg = agentLeg(c);
+    return Boolean(leg && ACTIVE.has(leg.state.type) && (c.accepted || c.direction === "outbound"));
+  }
+
+  // Mutes or unmutes a leg. The agent's own leg is also the softphone's local
+  // mute, which the CCP announces to every window (SoftphoneManager muteToggle
+  // → agent::mute_toggle {muted}, what agent.onMuteToggle hears).
+  function setMute(leg, muted) {
+    leg.mute = muted;
+    if (leg.type === "agent") send(MUTE_TOGGLE, { muted });
+    changed();
+  }
+
+  // SoftphoneManager.muteToggle, run by the CCP on the `mute` broadcast that
+  // agent.mute()/unmute() send: without a call's media stream it does nothing;
+  // {mute} sets the mute; no data (another tab syncing) only reports it.
+  // agent.mute() has no callback, so a failNext("mute") is seen by Streams only
+  // as the onMuteToggle that never comes.
+  function softphoneMute(data) {
+    const c = model.contact;
+    if (!model.loggedIn || !c || !hasMedia(c)) return;
+    const leg = agentLeg(c);
+    if (typeof data?.mute !== "boolean") return send(MUTE_TOGGLE, { muted: leg.mute });
+    const label = data.mute ? "mute" : "unmute";
+    const forced = model.failures.get("mute");
+    if (forced) {
+      model.failures.delete("mute");
+      return logPanel(`${label} (broadcast)`, forced.type);
+    }
+    setMute(leg, data.mute);
+    logPanel(`${label} (broadcast)`, "ok");
   }
 
   // A ringing contact the agent did not take: it stays, in `error`, until cleared.
@@ -300,14 +352,22 @@
   }
 
   // The dialled party answers: a consult leg, or an outbound call's customer.
+  // On an outbound call the agent's leg stays connecting until the customer
+  // answers (A1 outboundVoiceContact: customer connected, agent still
+  // connecting, CallingCustomer); the service then bridges the agent.
   function answerLeg(c, leg) {
     if (model.contact !== c || leg.state.type !== "connecting") return;
     setLeg(leg, "connected");
-    if (c.direction === "outbound" && leg.initial) {
-      setContactState(c, "connected");
-      systemState("Busy");
-    }
     changed();
+    if (c.direction === "outbound" && leg.initial) {
+      later(Math.max(1, config.connectDelay), () => {
+        if (model.contact !== c || c.state.type !== "connecting") return;
+        setLeg(agentLeg(c), "connected");
+        setContactState(c, "connected");
+        systemState("Busy");
+        changed();
+      });
+    }
   }
 
   function validEndpoint(endpoint) {
@@ -381,7 +441,7 @@
       forcedMute: null,
       initial: leg.initial,
       monitorStatus: null,
-      mute: false,
+      mute: leg.mute, // server-side mute: the CCP keeps it in step with the agent's own (Streams #917, #785)
       quickConnectName: leg.quickConnectName,
       state: { ...leg.state },
       type: leg.type,
@@ -445,6 +505,53 @@
     }
   }
 
+  // The instance's session, which Amazon keeps in a cookie of the instance's
+  // domain: the CCP frame, the login window (login.html) and the logout
+  // endpoint (logout.html) all see it. Here it is this origin's localStorage:
+  // "in", "out", or unset (then ?autoLogin decides). session.js writes the same
+  // key. Where storage is blocked, it lives in this page only.
+  const SESSION_KEY = "ccpEmulator.session";
+  let sessionFallback = null;
+
+  function readSession() {
+    try {
+      return localStorage.getItem(SESSION_KEY);
+    } catch {
+      return sessionFallback;
+    }
+  }
+
+  function writeSession(value) {
+    sessionFallback = value;
+    try {
+      localStorage.setItem(SESSION_KEY, value);
+    } catch {
+      // storage blocked: this page only
+    }
+  }
+
+  function signIn() {
+    model.loggedIn = true;
+    connectPort();
+    render();
+  }
+
+  // The session ended. The CCP tells Streams (since 2.18.7: `terminated` on
+  // logout, `auth_fail` when it expires; Streams then re-authenticates after
+  // ccpAckTimeout: the login window, and reloads of this frame until one
+  // acknowledges) and then answers nothing, as the real CCP frame does once it
+  // has left for the login page. The service keeps the agent's state; the
+  // softphone's leg of a call ends with the session.
+  function signOut(event) {
+    send(event);
+    model.loggedIn = false;
+    for (const id of model.timers) clearTimeout(id);
+    model.timers.clear();
+    if (model.contact) dropContact();
+    save();
+    render();
+  }
+
   // Every change ends in one push, after the api_response of the request that
   // caused it (the order of the real worker: the long poll returns later).
   let pushQueued = false;
@@ -476,8 +583,12 @@
     api_request: handleApiRequest,
     master_request: handleMasterRequest,
     // ClientEngine: conduit.onDownstream(BROADCAST) → sendDownstream(data.event, data.data).
+    // The CCP window is one of the receivers, and its softphone manager acts on `mute`.
     broadcast: (message) => {
-      if (message && typeof message.event === "string" && !BROADCAST_NOISE.has(message.event)) send(message.event, message.data);
+      if (!message || typeof message.event !== "string" || BROADCAST_NOISE.has(message.event)) return;
+      model.broadcasts.push({ event: message.event, data: structuredClone(message.data ?? null), at: Date.now() });
+      send(message.event, message.data);
+      if (message.event === "mute") softphoneMute(message.data);
     },
     // ClientEngine: pollForAgentConfiguration, then updateAgent.
     reload_agent_configuration: push,
@@ -529,7 +640,9 @@
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError("InternalServiceException", String(e?.message || e), 500);
       data = null; // the AWS SDK's send callback gets (err, null)
-      err = JSON.stringify({ type: error.type, message: error.message, stack: [], retryStatus: "none", statusCode: error.statusCode });
+      const formatted = { type: error.type, message: error.message, stack: [], retryStatus: "none" };
+      if (error.statusCode !== null) formatted.statusCode = error.statusCode;
+      err = JSON.stringify(formatted);
     }
     logPanel(method, err ? JSON.parse(err).type || "failed" : "ok");
     send("api_response", { event: "api_response", requestId: request.requestId, data, err });
@@ -550,10 +663,29 @@
 
   // Operations of the AWS model bundled in Streams 2.28.2 that the emulator
   // does not play: they fail loudly rather than pretend.
-  const notEmulated = (method) => () => {
-    throw new ApiError("NotImplemented", `The CCP emulator does not implement ${method}`, 501);
+  const notEmulatedMethods = new Set();
+  const notEmulated = (method) => {
+    notEmulatedMethods.add(method);
+    return () => {
+      throw new ApiError("NotImplemented", `The CCP emulator does not implement ${method}`, 501);
+    };
   };
   const accepted = () => ({});
+
+  // One page of a list, for the paged Get* operations: nextToken is the index
+  // of the next item, as a string.
+  function page(list, nextToken, maxResults) {
+    const start = Number(nextToken) || 0;
+    const end = start + (maxResults > 0 ? maxResults : list.length);
+    return { items: list.slice(start, end).map((x) => structuredClone(x)), next: end < list.length ? String(end) : null };
+  }
+
+  function muteLeg(contactId, connectionId, muted) {
+    const c = requireContact(contactId);
+    const leg = requireLeg(c, connectionId);
+    if (!ACTIVE.has(leg.state.type)) throw invalidState(`Connection ${connectionId} is ${leg.state.type}`);
+    setMute(leg, muted);
+  }
 
   const API = {
     acceptContact({ contactId }) {
@@ -627,7 +759,9 @@
       if (thirdParty(c)) throw invalidState("The emulator supports one additional party");
       // A7 (#876): agent and queue quick connects show up as INTERNAL-TRANSFER.
       const internal = endpoint.type !== "phone_number";
-      const leg = newLeg("outbound", false, "connecting", phoneEndpoint(internal ? "INTERNAL-TRANSFER" : endpoint.phoneNumber), internal ? endpoint.name || null : null);
+      const quickConnect = endpoint.endpointARN && QUICK_CONNECTS.find((q) => q.endpointARN === endpoint.endpointARN);
+      const name = quickConnect ? quickConnect.name : internal ? endpoint.name || null : null;
+      const leg = newLeg("outbound", false, "connecting", phoneEndpoint(internal ? "INTERNAL-TRANSFER" : endpoint.phoneNumber), name);
       for (const other of farLegs(c)) if (other.state.type === "connected") setLeg(other, "hold");
       c.connections.push(leg);
       if (config.thirdPartyDelay >= 0) later(config.thirdPartyDelay, () => answerLeg(c, leg));
@@ -651,10 +785,19 @@
       changed();
     },
 
-    // Agent.prototype.setState sends the whole AgentStateDefinition.
+    // Agent.prototype.setState sends the whole AgentStateDefinition. The
+    // worker's AWS SDK validates it against shape S2e first (Streams #162: a
+    // bare string; #614: the SDK's own error types); a well-formed state the
+    // instance does not have is refused by the service (#316: InvalidStateException).
     putAgentState({ state, enqueueNextState }) {
-      const def = AGENT_STATES.find((s) => s.agentStateARN === state?.agentStateARN) || stateDef(state?.name);
-      if (!def) throw invalidState(`Unknown agent state ${state?.name}`);
+      if (!state || typeof state !== "object" || Array.isArray(state)) {
+        throw new ApiError("InvalidParameterType", "Expected params.state to be a structure", null);
+      }
+      for (const key of ["type", "name"]) {
+        if (state[key] === undefined || state[key] === null) throw new ApiError("MissingRequiredParameter", `Missing required key '${key}' in params.state`, null);
+      }
+      const def = state.agentStateARN ? AGENT_STATES.find((s) => s.agentStateARN === state.agentStateARN) : stateDef(state.name);
+      if (!def || def.name !== state.name) throw invalidState(`Agent state ${state.name} (${state.agentStateARN ?? "no ARN"}) does not exist on this instance`);
       if (model.contact) {
         // Agent.setState docs: only with enqueueNextState while a contact is live.
         if (!enqueueNextState) throw invalidState("Can only be performed if the agent is not handling a live contact");
@@ -668,16 +811,30 @@
 
     // Agent.prototype.getEndpoints pages while nextToken is truthy.
     getEndpoints({ nextToken, maxResults }) {
-      const start = Number(nextToken) || 0;
-      const size = maxResults > 0 ? maxResults : QUICK_CONNECTS.length;
-      const end = start + size;
-      return {
-        endpoints: QUICK_CONNECTS.slice(start, end).map((e) => structuredClone(e)),
-        nextToken: end < QUICK_CONNECTS.length ? String(end) : null,
-      };
+      const { items, next } = page(QUICK_CONNECTS, nextToken, maxResults);
+      return { endpoints: items, nextToken: next };
     },
 
-    // Agent.prototype.connect: an outbound call; the customer leg is initial.
+    // GetAgentStates {states: [S2e], nextToken}: the worker reads it into
+    // configuration.agentStates, which agent.getAgentStates() returns.
+    getAgentStates({ nextToken, maxResults }) {
+      const { items, next } = page(AGENT_STATES, nextToken, maxResults);
+      return { states: items, nextToken: next };
+    },
+
+    // VoiceConnection.muteParticipant/unmuteParticipant: server-side mute of
+    // one leg; on the agent's own leg the CCP mutes its microphone to match.
+    muteParticipant({ contactId, connectionId }) {
+      muteLeg(contactId, connectionId, true);
+    },
+
+    unmuteParticipant({ contactId, connectionId }) {
+      muteLeg(contactId, connectionId, false);
+    },
+
+    // Agent.prototype.connect: an outbound call to a number or a quick
+    // connect; the customer leg is initial, [agent, customer] as in A1
+    // outboundVoiceContact. Both legs are connecting until the customer answers.
     createOutboundContact({ endpoint, queueARN }) {
       if (model.contact) throw invalidState("The agent is handling a contact");
       if (model.agent.state.type === "offline") throw invalidState("The agent is offline");
@@ -685,8 +842,9 @@
       const queue = agentConfiguration().routingProfile.queues.find((q) => q.queueARN === queueARN)?.name || "BasicQueue";
       const number = endpoint.type === "phone_number" ? endpoint.phoneNumber : "INTERNAL-TRANSFER";
       const c = newContact({ direction: "outbound", queue, ani: number, initiationMethod: "outbound" });
-      const customer = newLeg("outbound", true, "connecting", phoneEndpoint(number));
-      c.connections = [newLeg("agent", false, "connected", agentEndpoint()), customer];
+      const quickConnect = endpoint.endpointARN && QUICK_CONNECTS.find((q) => q.endpointARN === endpoint.endpointARN);
+      const customer = newLeg("outbound", true, "connecting", phoneEndpoint(number), quickConnect ? quickConnect.name : null);
+      c.connections = [newLeg("agent", false, "connecting", agentEndpoint()), customer];
       model.contact = c;
       systemState("CallingCustomer");
       if (config.thirdPartyDelay >= 0) later(config.thirdPartyDelay, () => answerLeg(c, customer));
@@ -703,10 +861,10 @@
     // features outside a voice CTI bridge.
     ...Object.fromEntries(
       [
-        "getAgentSnapshot", "getAgentConfiguration", "getAgentStates", "getAgentPermissions",
+        "getAgentSnapshot", "getAgentConfiguration", "getAgentPermissions",
         "getDialableCountryCodes", "getRoutingProfileQueues", "getNewAuthToken", "createTransport",
         "updateAgentConfiguration", "createTaskContact", "pauseContact", "resumeContact",
-        "muteParticipant", "unmuteParticipant", "updateMonitorParticipantState",
+        "updateMonitorParticipantState",
       ].map((m) => [m, notEmulated(m)]),
     ),
   };
@@ -736,18 +894,45 @@
 
   const agentView = () => ({ name: model.agent.state.name, type: model.agent.state.type });
 
+  // A quick connect by name, or a phone number, as the endpoint Streams sends.
+  function endpointFor(target) {
+    const quickConnect = QUICK_CONNECTS.find((q) => q.name === target);
+    if (quickConnect) return structuredClone(quickConnect);
+    if (typeof target !== "string" || !target.trim()) throw new Error("dial a phone number or a quick connect's name");
+    return phoneEndpoint(target.trim());
+  }
+
   const scripting = {
-    login(stateName = "Available") {
-      const def = stateDef(stateName);
-      if (!def) throw new Error(`unknown agent state ${stateName}`);
+    // The agent signs in (in the CCP or the login window): the session starts,
+    // and this frame completes the handshake. A state name selects that state;
+    // without one the agent keeps the state the service has (Available at first).
+    login(stateName) {
+      const def = stateName === undefined ? null : stateDef(stateName);
+      if (stateName !== undefined && !def) throw new Error(`unknown agent state ${stateName}`);
+      writeSession("in");
       if (!model.loggedIn) {
-        model.loggedIn = true;
-        selectState(def);
-        connectPort();
-        render();
+        if (def || !model.agent.state) selectState(def || stateDef("Available"));
+        signIn();
+      } else if (def) {
+        asAgent("putAgentState", { state: def });
       }
       return agentView();
     },
+
+    // The instance's logout endpoint (logout.html): the session ends, and the
+    // CCP tells Streams with `terminated`.
+    logout() {
+      writeSession("out");
+      if (model.loggedIn) signOut("terminated");
+    },
+
+    // The session expires: the CCP tells Streams with `auth_fail`.
+    expire() {
+      writeSession("out");
+      if (model.loggedIn) signOut("auth_fail");
+    },
+
+    session: readSession,
 
     setAgentState(name, { enqueueNextState = false } = {}) {
       requireSignedIn();
@@ -846,6 +1031,40 @@
       return c.contactId;
     },
 
+    // The agent dials from the CCP: a number, or a quick connect's name.
+    dial(target) {
+      requireSignedIn();
+      const queueARN = agentConfiguration().routingProfile.defaultOutboundQueue.queueARN;
+      asAgent("createOutboundContact", { endpoint: endpointFor(target), queueARN });
+      return model.contact.contactId;
+    },
+
+    // The agent adds a party from the CCP (consult): a number or a quick connect's name.
+    consult(target) {
+      const c = currentContact();
+      asAgent("createAdditionalConnection", { contactId: c.contactId, endpoint: endpointFor(target) });
+      return thirdParty(c).connectionId;
+    },
+
+    // The agent leaves the call; with a third party still on it, that is a (blind) transfer.
+    leave() {
+      const c = currentContact();
+      asAgent("destroyConnection", { contactId: c.contactId, connectionId: agentLeg(c).connectionId });
+      return c.contactId;
+    },
+
+    // The agent presses mute / unmute in the CCP.
+    mute() {
+      return muteSelf(true);
+    },
+
+    unmute() {
+      return muteSelf(false);
+    },
+
+    agentStates: () => structuredClone(AGENT_STATES),
+    quickConnects: () => structuredClone(QUICK_CONNECTS),
+
     failNext(method, message = `${method} failed`, type = "InvalidStateException") {
       if (typeof method !== "string" || !method) throw new Error("failNext needs a method name");
       model.failures.set(method, new ApiError(type, String(message)));
@@ -864,6 +1083,7 @@
     },
 
     requests: () => structuredClone(model.requests),
+    broadcasts: () => structuredClone(model.broadcasts),
     digits: () => model.digits.map((d) => d.digits).join(""),
     snapshot: snapshotJSON,
 
@@ -881,6 +1101,13 @@
       render();
     },
   };
+
+  function muteSelf(muted) {
+    const c = currentContact();
+    if (!hasMedia(c)) throw new Error("the agent has no call audio to mute");
+    setMute(agentLeg(c), muted);
+    return muted;
+  }
 
   window.ccpEmulator = Object.freeze({ ...scripting });
 
@@ -937,11 +1164,19 @@
 
   const legLabel = (leg) => (leg.type === "agent" ? "Agent (you)" : leg.initial ? "Customer" : "Third party");
   const stateClass = (type) => `st-${String(type).replace(/[^a-z_]/gi, "")}`;
+  const KIND_LABEL = Object.freeze({ agent: "agent", queue: "queue", phone_number: "number" });
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function button(text, className, data = {}) {
+    const node = el("button", className, text);
+    node.type = "button";
+    Object.assign(node.dataset, data);
     return node;
   }
 
@@ -955,33 +1190,48 @@
     const { loggedIn, agent, contact: c, gone } = model;
     $("signed-out").hidden = loggedIn;
     $("signed-in").hidden = !loggedIn;
-    $("link").textContent = gone ? "Gone" : host ? "Linked" : "No host";
-    $("link").className = `link ${gone ? "st-error" : host ? "st-routable" : "st-offline"}`;
+    $("logout").hidden = !loggedIn;
+    $("link").textContent = gone ? "Gone" : !loggedIn ? "Signed out" : host ? "Linked" : "No host";
+    $("link").className = `link ${gone ? "st-error" : host && loggedIn ? "st-routable" : "st-offline"}`;
     $("disappear").textContent = gone ? "Reappear" : "Disappear";
     if (!loggedIn) return;
 
     $("agent-state-label").textContent = `${agent.state.name} · ${formatDuration(serviceNow() - agent.state.startTimestamp)}`;
-    $("agent-state-label").className = `sub ${stateClass(agent.state.type)}`;
+    $("agent-state-label").className = stateClass(agent.state.type);
     $("agent-state").value = (agent.next || agent.availability).name;
     $("next-state").textContent = agent.next ? `Next: ${agent.next.name}` : "";
+    const me = c && agentLeg(c);
+    $("mute-state").hidden = !me?.mute;
 
     $("ring-form").hidden = Boolean(c);
+    $("dial-form").hidden = Boolean(c);
     $("call").hidden = !c;
+    // Idle, a quick connect dials out; on a connected call it adds the party (consult).
+    const canConsult = Boolean(c) && c.state.type === "connected" && !thirdParty(c);
+    $("quick-connects").hidden = Boolean(c) && !canConsult;
+    $("qc-hint").textContent = c ? "· add to the call" : "· call";
+    $("qc-list").replaceChildren(
+      ...QUICK_CONNECTS.map((q) => {
+        const li = el("li");
+        const target = button(q.name, "qc-target", { qc: q.name });
+        target.title = q.phoneNumber || q.endpointARN;
+        li.append(el("span", `kind kind-${q.type}`, KIND_LABEL[q.type]), target);
+        return li;
+      }),
+    );
     if (c) {
       const title = { connecting: c.direction === "inbound" ? "Incoming call" : "Calling…", connected: "On call", ended: "After call work", error: "Missed / rejected" };
       $("call-title").textContent = `${title[c.state.type] || c.state.type} · ${c.queue.name}`;
       $("call-timer").textContent = formatDuration((c.endedAt || serviceNow()) - c.queueTimestamp);
       const legs = c.connections.map((leg) => {
         const li = el("li");
-        li.append(el("span", "party", legLabel(leg)), el("span", "num", leg.endpoint.phoneNumber || ""), el("span", `badge ${stateClass(leg.state.type)}`, leg.state.type));
+        const number = leg.quickConnectName ? `${leg.quickConnectName} (${leg.endpoint.phoneNumber})` : leg.endpoint.phoneNumber || "";
+        li.append(el("span", "party", legLabel(leg)), el("span", "num", number));
+        if (leg.mute) li.append(el("span", "badge st-error", "muted"));
+        li.append(el("span", `badge ${stateClass(leg.state.type)}`, leg.state.type));
         // The far end's own actions: answering a dialled party, a third party hanging up.
         const action = leg.type === "agent" ? null : leg.state.type === "connecting" ? "Answer" : !leg.initial && ACTIVE.has(leg.state.type) ? "Hang up" : null;
-        if (action) {
-          const button = el("button", "ghost", action);
-          button.type = "button";
-          button.dataset.action = action;
-          li.append(button);
-        }
+        if (action) li.append(button(action, "ghost", { action }));
         return li;
       });
       $("legs").replaceChildren(...legs);
@@ -993,12 +1243,14 @@
       $("miss").hidden = !ringing;
       $("hold").hidden = c.state.type !== "connected" || !["connected", "hold"].includes(customer.state.type);
       $("hold").textContent = customer.state.type === "hold" ? "Resume" : "Hold";
+      $("mute").hidden = !hasMedia(c);
+      $("mute").textContent = me.mute ? "Unmute" : "Mute";
+      $("leave").hidden = !(ACTIVE.has(me.state.type) && !ringing);
       $("hangup").hidden = !ACTIVE.has(customer.state.type);
       $("clear").hidden = !["ended", "error"].includes(c.state.type);
     }
 
-    const pending = model.failures.get("acceptContact");
-    $("fail-status").textContent = pending ? `Next accept fails: ${pending.message}` : "";
+    $("fail-status").replaceChildren(...[...model.failures].map(([method, e]) => el("li", "", `Next ${method} fails: ${e.type}: ${e.message}`)));
     $("log").replaceChildren(
       ...model.panelLog.slice(0, 8).map((entry) => {
         const li = el("li", entry.outcome === "ok" ? "" : "bad");
@@ -1008,6 +1260,11 @@
     );
   }
 
+  // What the fail-next selector offers: every API method the emulator plays
+  // (telemetry aside), and the `mute` broadcast; the error types of connect.CTIExceptions.
+  const FAILABLE = Object.freeze([...Object.keys(API).filter((m) => !notEmulatedMethods.has(m) && API[m] !== accepted).sort(), "mute"]);
+  const ERROR_TYPES = Object.freeze(["InvalidStateException", "AccessDeniedException", "BadEndpointException", "InvalidAgentARNException", "InvalidConfigurationException", "QuotaExceededException"]);
+
   function setUpPanel() {
     $("agent-name").textContent = config.agentName;
     $("avatar").textContent = config.agentName
@@ -1016,9 +1273,25 @@
       .join("")
       .slice(0, 2)
       .toUpperCase();
-    $("agent-state").replaceChildren(...AGENT_STATES.map((s) => el("option", "", s.name)));
+    // Grouped as the CCP's state menu: routable, the not-ready reasons, offline.
+    const groups = [
+      ["Routable", "routable"],
+      ["Not ready", "not_routable"],
+      ["Offline", "offline"],
+    ].map(([label, type]) => {
+      const group = el("optgroup");
+      group.label = label;
+      group.append(...AGENT_STATES.filter((s) => s.type === type).map((s) => el("option", "", s.name)));
+      return group;
+    });
+    $("agent-state").replaceChildren(...groups);
+    const fail = $("fail-form");
+    fail.elements.method.replaceChildren(...FAILABLE.map((m) => el("option", "", m)));
+    fail.elements.method.value = "acceptContact";
+    fail.elements.type.replaceChildren(...ERROR_TYPES.map((t) => el("option", "", t)));
 
     $("login").addEventListener("click", () => act("login", () => scripting.login()));
+    $("logout").addEventListener("click", () => act("logout", () => scripting.logout()));
     $("agent-state").addEventListener("change", (e) =>
       act("set state", () => scripting.setAgentState(e.target.value, { enqueueNextState: Boolean(model.contact) })),
     );
@@ -1028,10 +1301,20 @@
       const field = (name) => form.get(name).trim() || undefined; // empty: the default
       act("ring", () => scripting.ring({ ani: field("ani"), dnis: field("dnis") ?? null, queue: field("queue") }));
     });
+    $("dial-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      act("dial", () => scripting.dial(new FormData(e.target).get("number")));
+    });
+    $("qc-list").addEventListener("click", (e) => {
+      const name = e.target.dataset?.qc;
+      if (name) act(model.contact ? "consult" : "dial", () => (model.contact ? scripting.consult(name) : scripting.dial(name)));
+    });
     $("accept").addEventListener("click", () => act("accept", () => scripting.accept()));
     $("hold").addEventListener("click", () =>
       act("hold", () => (model.contact?.connections.find((l) => l.initial)?.state.type === "hold" ? scripting.resume() : scripting.hold())),
     );
+    $("mute").addEventListener("click", () => act("mute", () => (agentLeg(model.contact).mute ? scripting.unmute() : scripting.mute())));
+    $("leave").addEventListener("click", () => act("leave", () => scripting.leave()));
     $("hangup").addEventListener("click", () => act("hang up", () => scripting.hangup()));
     $("miss").addEventListener("click", () => act("miss", () => scripting.miss()));
     $("clear").addEventListener("click", () => act("clear", () => scripting.clear()));
@@ -1040,9 +1323,11 @@
       if (action === "Answer") act("answer", () => scripting.thirdPartyAnswer());
       if (action === "Hang up") act("third party hangs up", () => scripting.thirdPartyHangup());
     });
-    $("fail-form").addEventListener("submit", (e) => {
+    fail.addEventListener("submit", (e) => {
       e.preventDefault();
-      act("fail next", () => scripting.failNext("acceptContact", new FormData(e.target).get("message").trim() || "acceptContact failed"));
+      const form = new FormData(e.target);
+      const method = form.get("method");
+      act("fail next", () => scripting.failNext(method, form.get("message").trim() || `${method} failed`, form.get("type")));
     });
     $("disappear").addEventListener("click", () => (model.gone ? scripting.reappear() : scripting.disappear()));
     render();
@@ -1053,11 +1338,14 @@
 
   model = freshModel();
   const kept = restore();
-  if (kept?.loggedIn) {
-    // A reload: the service still has the agent and the call. Only the handshake is new.
-    Object.assign(model, { loggedIn: true, agent: kept.agent, contact: kept.contact });
-    connectPort();
-  } else if (config.autoLogin) scripting.login();
+  const session = readSession();
+  // A reload: the service still has the agent and the call (?persist=1). Only the handshake is new.
+  if (kept?.agent?.state) Object.assign(model, { agent: kept.agent, contact: kept.contact });
+  if (session !== "out" && (kept?.loggedIn || session === "in" || (session === null && config.autoLogin))) scripting.login();
+  window.addEventListener("storage", (e) => {
+    // The logout endpoint, in another window of this origin, ended the session.
+    if (e.key === SESSION_KEY && e.newValue === "out" && model.loggedIn) signOut("terminated");
+  });
   // The real worker long-polls GetAgentSnapshot and pushes every result.
   if (config.pushInterval > 0) setInterval(push, config.pushInterval);
   setInterval(render, 1000); // panel timers

@@ -16,14 +16,13 @@ async function openCRM(blockThirdPartyStorage) {
   await cdp.send("Network.setCookieControls", {
     enableThirdPartyCookieRestriction: blockThirdPartyStorage, disableThirdPartyCookieMetadata: false, disableThirdPartyCookieHeuristics: true,
   });
-  const started = Date.now();
   await page.goto(env.deployment.crmUrl);
   const softphone = await waitForFrame(page, (x) => x.url().includes("/softphone.html"));
-  return { context, page, softphone, started };
+  return { context, page, softphone };
 }
 
 test("blocked third-party storage: the softphone's load() rejects at once, naming the cause", async () => {
-  const { context, softphone, started } = await openCRM(true);
+  const { context, softphone } = await openCRM(true);
   try {
     const status = await softphone.waitForFunction(() => {
       const el = document.getElementById("status");
@@ -33,7 +32,8 @@ test("blocked third-party storage: the softphone's load() rejects at once, namin
     assert.match(text, /localStorage is blocked/);
     assert.match(text, /third-party storage/);
     assert.match(text, /troubleshooting/);
-    assert.ok(Date.now() - started < 10000, "at once, not after Streams' retries");
+    // At once: the check runs before initCCP, whose retries would take minutes; no CCP iframe means it never ran.
+    // (Counted, not timed: a loaded machine must not fail this.)
     assert.equal(await softphone.evaluate(() => document.querySelectorAll("iframe").length), 0, "initCCP was never called");
     // What load() rejects with: reason NOT_READY (Streams cannot start in this frame, not a wrong option), and no
     // chained .cause.

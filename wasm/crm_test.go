@@ -107,7 +107,7 @@ func TestCRMAnswerCallResolvesWithConnectedEvent(t *testing.T) {
 	s.ring()
 	p, err := s.bridge.Call("answerCall")
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return len(s.streams.Actions()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(s.streams.Actions()) == 1 }, patience, 10*time.Millisecond)
 	assert.Equal(t, core.Action{Kind: core.ActAccept, ContactID: "836c56f3-07c2-418f-99e7-2565b75b575c"}, s.streams.Actions()[0])
 	s.observe(connected())
 	msg, rejection := s.await(p)
@@ -147,7 +147,7 @@ func TestCRMAnswerCallWithoutIncomingCallSendsNothing(t *testing.T) {
 	require.Eventually(t, func() bool {
 		v, err := s.bridge.Call("agentState")
 		return err == nil && !v.IsNull()
-	}, 5*time.Second, 10*time.Millisecond)
+	}, patience, 10*time.Millisecond)
 	p, err := s.bridge.Call("answerCall")
 	require.NoError(t, err)
 	_, rejection := s.await(p)
@@ -264,7 +264,7 @@ func TestCRMFollowsAMovedFrame(t *testing.T) {
 	wrongSource := s.counts(s.bridge)["WRONG_SOURCE"]
 	p, err := s.bridge.Call("answerCall")
 	require.NoError(t, err)
-	require.Eventually(t, func() bool { return len(s.streams.Actions()) == 1 }, 5*time.Second, 10*time.Millisecond,
+	require.Eventually(t, func() bool { return len(s.streams.Actions()) == 1 }, patience, 10*time.Millisecond,
 		"the accept reaching Streams through the moved frame")
 	assert.Equal(t, core.ActAccept, s.streams.Actions()[0].Kind)
 	s.observe(connected())
@@ -285,7 +285,7 @@ func TestCRMAgentStateWithControlCharacters(t *testing.T) {
 		v, err := s.bridge.Call("agentState")
 		state = v
 		return err == nil && !v.IsNull()
-	}, 5*time.Second, 10*time.Millisecond)
+	}, patience, 10*time.Millisecond)
 	require.Equal(t, safejs.TypeObject, state.Type(), "agentState() returned %v", state)
 	assert.Equal(t, name, str(t, state, "label"))
 	assert.Equal(t, name, str(t, state, "code"))

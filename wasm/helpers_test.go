@@ -185,7 +185,7 @@ func (p *page) appendAndLoad(element safejs.Value) {
 	require.NoError(p.t, err)
 	select {
 	case <-loaded:
-	case <-time.After(5 * time.Second):
+	case <-time.After(patience):
 		p.t.Fatal("iframe never loaded")
 	}
 }
@@ -239,14 +239,18 @@ func (p *page) dispatch(win safejs.Value, data any, origin string, source safejs
 	require.NoError(p.t, err)
 }
 
+// patience bounds every wait for something that must happen: long, because a loaded 2-core machine can take
+// seconds to run a page's tasks, and a wait that ends early is a false failure; nothing here measures speed.
+const patience = 30 * time.Second
+
 // next waits for the next value on ch.
 func next[T any](t *testing.T, ch chan T, what string) T {
 	t.Helper()
 	select {
 	case v := <-ch:
 		return v
-	case <-time.After(5 * time.Second):
-		t.Fatalf("no %s within 5 s", what)
+	case <-time.After(patience):
+		t.Fatalf("no %s within %s", what, patience)
 		var zero T
 		return zero
 	}

@@ -168,9 +168,9 @@ func TestSoftphoneRingsAnswersAndReportsConnected(t *testing.T) {
 	assert.Equal(t, "connected", s.call().Event, "then the customer's leg")
 
 	s.request(answerRequest) // a vendor-page request: no request id
-	require.Eventually(t, func() bool { return len(s.fakeCalls()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(s.fakeCalls()) == 1 }, patience, 10*time.Millisecond)
 	assert.Equal(t, map[string]any{"method": "acceptContact", "params": map[string]any{"contactId": "836c56f3-07c2-418f-99e7-2565b75b575c"}}, s.fakeCalls()[0])
-	require.Eventually(t, func() bool { n, _ := mustGet(t, s.fake, "broadcasts").Length(); return n == 2 }, 5*time.Second, 10*time.Millisecond,
+	require.Eventually(t, func() bool { n, _ := mustGet(t, s.fake, "broadcasts").Length(); return n == 2 }, patience, 10*time.Millisecond,
 		"the accepted broadcasts that contact.accept() would send")
 
 	s.push(connected())
@@ -293,7 +293,7 @@ func TestSoftphoneClosedPostsNoAcknowledgement(t *testing.T) {
 	s.call()
 	s.call()
 	s.request(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Reject","source":"myapp","requestId":"r-1"}`)
-	require.Eventually(t, func() bool { return len(s.fakeCalls()) == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(s.fakeCalls()) == 1 }, patience, 10*time.Millisecond)
 	assert.Equal(t, "rejectContact", s.fakeCalls()[0]["method"])
 	_, err := s.bridge.Call("close")
 	require.NoError(t, err)

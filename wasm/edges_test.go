@@ -107,3 +107,51 @@ return fake;`)
 	require.NoError(t, err)
 	assert.Zero(t, n, "a released callback dialled the quick connect")
 }
+
+// funcRole is a role whose message runs a test's function.
+type funcRole struct {
+	onMessage func()
+	panics    []any
+}
+
+func (r *funcRole) wants([]byte, bool) bool { return true }
+func (r *funcRole) message(message)         { r.onMessage() }
+func (r *funcRole) snapshot([]byte, bool)   {}
+func (r *funcRole) panicked(p any)          { r.panics = append(r.panics, p) }
+
+// The layer's invariants, on a fake loader: effects during an export are records of that export, returned with
+// their length; only the outermost export asks for a pump; outside any export an effect is flushed at once;
+// a panic stays in Go and leaves the layer idle.
+func TestFastPathLayer(t *testing.T) {
+	p := newPage(t)
+	rt, loader := p.fakeRuntime()
+	fp := rt.fast
+	ch, err := fp.newChannel(safejs.Null(), safejs.Undefined(), nil)
+	require.NoError(t, err)
+	role := &funcRole{}
+	require.NoError(t, ch.serve(role, p.rt.global))
+	var inner int32
+	role.onMessage = func() {
+		ch.emit("a", []byte(`1`))
+		inner = fp.run(ch.id, func(fastRole) { ch.post([]byte(`2`)) }) // an event dispatched synchronously
+	}
+	outer := fp.run(ch.id, func(r fastRole) { r.message(message{}) })
+	want := appendRecord(nil, opEmit, ch.id, "a", []byte(`1`))
+	assert.Equal(t, int32(resultPump), outer&resultPump, "the outermost export asks for a pump")
+	assert.Equal(t, len(want), int(outer>>resultShift))
+	assert.Equal(t, want, fp.finished, "the outer export's records, not the nested one's")
+	assert.Zero(t, inner&resultPump, "a nested export leaves the pump to the outermost")
+	assert.Equal(t, len(appendRecord(nil, opPost, ch.id, "", []byte(`2`))), int(inner>>resultShift))
+
+	flushes := p.logCount(loader, "flushes")
+	assert.True(t, ch.post([]byte(`3`)), "the fake loader posts everything")
+	assert.Equal(t, flushes+1, p.logCount(loader, "flushes"), "outside an export, flushed at once")
+
+	role.onMessage = func() { panic("role bug") }
+	assert.Equal(t, int32(resultPump), fp.run(ch.id, func(r fastRole) { r.message(message{}) }))
+	assert.Equal(t, []any{"role bug"}, role.panics)
+	assert.Zero(t, fp.depth)
+
+	ch.close()
+	assert.Zero(t, fp.run(ch.id, func(fastRole) { t.Error("a closed channel's role ran") }))
+}

@@ -104,7 +104,7 @@ func (p *page) importLoader() (safejs.Value, error) {
 	if err != nil {
 		return safejs.Value{}, err
 	}
-	module, rejection := p.await(promise)
+	module, rejection := p.awaitWithin(promise, loadTime)
 	if !rejection.IsUndefined() {
 		return safejs.Value{}, errors.New("importing web/ctibridge.js failed: " + p.text(rejection))
 	}
@@ -120,7 +120,7 @@ func (p *page) load(opts map[string]any) (bridge, rejection safejs.Value) {
 	require.NoError(p.t, o.Set("wasmExecUrl", "/wasm_exec.js"))
 	promise, err := p.loader().Call("load", o)
 	require.NoError(p.t, err)
-	return p.await(promise)
+	return p.awaitWithin(promise, loadTime)
 }
 
 // text is String(v), for messages.
@@ -246,11 +246,17 @@ const patience = 30 * time.Second
 // next waits for the next value on ch.
 func next[T any](t *testing.T, ch chan T, what string) T {
 	t.Helper()
+	return nextWithin(t, ch, what, patience)
+}
+
+// nextWithin waits for the next value on ch for at most d.
+func nextWithin[T any](t *testing.T, ch chan T, what string, d time.Duration) T {
+	t.Helper()
 	select {
 	case v := <-ch:
 		return v
-	case <-time.After(patience):
-		t.Fatalf("no %s within %s", what, patience)
+	case <-time.After(d):
+		t.Fatalf("no %s within %v", what, d)
 		var zero T
 		return zero
 	}
@@ -269,6 +275,16 @@ func none[T any](t *testing.T, ch chan T, what string) {
 // await waits for a Promise: its value, or the Error it rejected with.
 func (p *page) await(promise safejs.Value) (value, rejection safejs.Value) {
 	p.t.Helper()
+	return p.awaitWithin(promise, 5*time.Second)
+}
+
+// loadTime bounds an import of the loader and a load(): the first compiles this test binary again, which
+// takes seconds on a loaded machine.
+const loadTime = 60 * time.Second
+
+// awaitWithin is await for at most d.
+func (p *page) awaitWithin(promise safejs.Value, d time.Duration) (value, rejection safejs.Value) {
+	p.t.Helper()
 	type outcome struct {
 		v  safejs.Value
 		ok bool
@@ -284,7 +300,7 @@ func (p *page) await(promise safejs.Value) (value, rejection safejs.Value) {
 	defer catch.Release()
 	_, err = promise.Call("then", then, catch)
 	require.NoError(p.t, err)
-	o := next(p.t, done, "promise settlement")
+	o := nextWithin(p.t, done, "promise settlement", d)
 	if o.ok {
 		return o.v, safejs.Undefined()
 	}

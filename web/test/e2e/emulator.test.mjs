@@ -57,13 +57,14 @@ async function openHost(t, emulatorOptions = {}, { waitReady = true, fixture = "
   if (waitReady) await page.waitForFunction(() => window.host?.ready, null, { timeout: WAIT_MS });
   const frame = page.frames().find((f) => f.url().startsWith(`${sites.emulator.origin}/`));
   assert.ok(frame, "the emulator iframe is loaded");
-  return new Harness(page, frame);
+  return new Harness(page, frame, pageErrors);
 }
 
 class Harness {
-  constructor(page, frame) {
+  constructor(page, frame, pageErrors) {
     this.page = page;
     this.frame = frame;
+    this.pageErrors = pageErrors; // a test that expects one takes it out; the rest fail the test
   }
 
   /** Calls window.host[name](...args) in the Streams host page. */
@@ -776,6 +777,11 @@ test("connect.core.terminate() and then the logout endpoint: nothing reaches the
   assert.equal(refused.ok, false);
   assert.match(refused.err.message, /NULL client/, "a terminated Streams calls nothing");
   assert.deepEqual(await h.requests("putAgentState"), []);
+  // terminate() leaves Streams' KeepaliveManager running: once the signed-out CCP stops acknowledging, its ack
+  // timer asks for the upstream conduit that terminate() removed, and throws, uncaught, every keepalive period.
+  for (let i = 0; i < 200 && h.pageErrors.length === 0; i++) await h.page.waitForTimeout(50);
+  await h.page.goto("about:blank"); // the only way to stop it
+  assert.deepEqual([...new Set(h.pageErrors.splice(0))], ["There is no upstream conduit!"]);
 });
 
 test("an expired session: the CCP sends auth_fail, Streams' onAuthFail fires and it opens the login window", async (t) => {

@@ -122,27 +122,11 @@ func TestAgentButtonStatesDocIsTheTable(t *testing.T) {
 		}
 		fmt.Fprintf(&rows, "| %s | `%s` | %s | %v | %s | %s |", v.Row, v.Login, state, map[bool]string{true: "yes", false: "no"}[v.Muted], v.Call, v.Description)
 		for b := core.AgentButton(0); b < core.AgentButtonCount; b++ {
-			st, reason, _ := strings.Cut(v.Want[b.String()], " ")
-			cell := map[string]string{"Enable": "**Enable**", "Disable": "Disable", "Hide": "·"}[st]
-			if st != "Hide" {
-				cell += " `" + reason + "`"
-			}
-			rows.WriteString(" " + cell + " |")
+			rows.WriteString(" " + tableCell(v.Want[b.String()]) + " |")
 		}
 		rows.WriteString("\n")
 	}
-	doc, err := os.ReadFile(path)
-	require.NoError(t, err)
-	const begin, end = "<!-- table: generated from core/testdata/agentbuttons.json -->\n", "<!-- end of table -->"
-	before, rest, ok := strings.Cut(string(doc), begin)
-	require.True(t, ok, "%s has no table marker", path)
-	_, after, ok := strings.Cut(rest, end)
-	require.True(t, ok, "%s has no end marker", path)
-	want := before + begin + rows.String() + end + after
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(want), 0o644))
-	}
-	assert.Equal(t, want, string(doc), "web/docs/agentbuttons.md differs from the vectors: go test ./core -run AgentButtonStatesDoc -update")
+	checkGeneratedTable(t, path, "core/testdata/agentbuttons.json", rows.String(), "AgentButtonStatesDoc")
 }
 
 // TestEveryAgentRuleHasARow checks that the vectors reach every reason DecideAgent can give.

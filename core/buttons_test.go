@@ -87,27 +87,40 @@ func TestButtonStatesDocIsTheTable(t *testing.T) {
 		}
 		fmt.Fprintf(&rows, "| %s | %s | %s |", v.Row, strings.Join(legs, ", "), v.Description)
 		for b := core.Button(0); b < core.ButtonCount; b++ {
-			state, reason, _ := strings.Cut(v.Want[b.String()], " ")
-			cell := map[string]string{"Enable": "**Enable**", "Disable": "Disable", "Hide": "·"}[state]
-			if state != "Hide" {
-				cell += " `" + reason + "`"
-			}
-			rows.WriteString(" " + cell + " |")
+			rows.WriteString(" " + tableCell(v.Want[b.String()]) + " |")
 		}
 		rows.WriteString("\n")
 	}
+	checkGeneratedTable(t, path, "core/testdata/buttonstates.json", rows.String(), "DocIsTheTable")
+}
+
+// tableCell shows one vector's "<state> <reason>" as a docs table cell: Enable in bold, Hide as a dot, the reason
+// beside the others.
+func tableCell(want string) string {
+	state, reason, _ := strings.Cut(want, " ")
+	cell := map[string]string{"Enable": "**Enable**", "Disable": "Disable", "Hide": "·"}[state]
+	if state != "Hide" {
+		cell += " `" + reason + "`"
+	}
+	return cell
+}
+
+// checkGeneratedTable checks that the doc at path holds rows between the markers that name the vectors file (go
+// test -update rewrites them), so that a documented table is the tested one.
+func checkGeneratedTable(t *testing.T, path, vectors, rows, testName string) {
+	t.Helper()
 	doc, err := os.ReadFile(path)
 	require.NoError(t, err)
-	const begin, end = "<!-- table: generated from core/testdata/buttonstates.json -->\n", "<!-- end of table -->"
+	begin, end := "<!-- table: generated from "+vectors+" -->\n", "<!-- end of table -->"
 	before, rest, ok := strings.Cut(string(doc), begin)
 	require.True(t, ok, "%s has no table marker", path)
 	_, after, ok := strings.Cut(rest, end)
 	require.True(t, ok, "%s has no end marker", path)
-	want := before + begin + rows.String() + end + after
+	want := before + begin + rows + end + after
 	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(want), 0o644))
 	}
-	assert.Equal(t, want, string(doc), "web/docs/buttonstates.md differs from the vectors: go test ./core -run DocIsTheTable -update")
+	assert.Equal(t, want, string(doc), "%s differs from the vectors: go test ./core -run %s -update", path, testName)
 }
 
 // TestEveryRuleHasARow checks that the vectors reach every reason Decide can give, so no rule is undocumented.

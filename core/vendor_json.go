@@ -59,20 +59,7 @@ func (AgentRules) IsDefined() bool { return true }
 
 // MarshalEasyJSON writes all five buttons: {"items": {"NotReady": "Enable", ...}, "count": 5}.
 func (s AgentButtonStates) MarshalEasyJSON(w *jwriter.Writer) {
-	w.RawString(`{"items":{`)
-	for b := AgentButton(0); b < AgentButtonCount; b++ {
-		if b > 0 {
-			w.RawByte(',')
-		}
-		w.RawByte('"')
-		w.RawString(b.String())
-		w.RawString(`":"`)
-		w.RawString(s[b].String())
-		w.RawByte('"')
-	}
-	w.RawString(`},"count":`)
-	w.Int(int(AgentButtonCount))
-	w.RawByte('}')
+	writeButtonStates(w, s[:], AgentButton.String)
 }
 
 // UnmarshalEasyJSON reads the agent ButtonStates. A vendor softphone may send only the buttons a change touches

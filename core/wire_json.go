@@ -45,20 +45,24 @@ func (r *RawJSON) UnmarshalEasyJSON(l *jlexer.Lexer) {
 func (r RawJSON) IsDefined() bool { return len(r) > 0 }
 
 // MarshalEasyJSON writes ButtonStates as the wire's {"items": {"answer": "Hide", ...}, "count": 11}.
-func (s ButtonStates) MarshalEasyJSON(w *jwriter.Writer) {
+func (s ButtonStates) MarshalEasyJSON(w *jwriter.Writer) { writeButtonStates(w, s[:], Button.String) }
+
+// writeButtonStates writes {"items": {"<name>": "<state>", ...}, "count": n}, the shape of both ButtonStates
+// tables (the call's and the agent's), in button order.
+func writeButtonStates[B ~uint8](w *jwriter.Writer, states []ButtonState, name func(B) string) {
 	w.RawString(`{"items":{`)
-	for b := Button(0); b < ButtonCount; b++ {
-		if b > 0 {
+	for i, st := range states {
+		if i > 0 {
 			w.RawByte(',')
 		}
 		w.RawByte('"')
-		w.RawString(b.String())
+		w.RawString(name(B(i)))
 		w.RawString(`":"`)
-		w.RawString(s[b].String())
+		w.RawString(st.String())
 		w.RawByte('"')
 	}
 	w.RawString(`},"count":`)
-	w.Int(int(ButtonCount))
+	w.Int(len(states))
 	w.RawByte('}')
 }
 

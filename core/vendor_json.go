@@ -68,41 +68,13 @@ func (s AgentButtonStates) MarshalEasyJSON(w *jwriter.Writer) {
 func (s *AgentButtonStates) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	*s = AgentButtonStates{}
 	var seen [AgentButtonCount]bool
-	named, count := 0, -1
-	l.Delim('{')
-	for !l.IsDelim('}') && l.Ok() {
-		key := l.UnsafeFieldName(false)
-		l.WantColon()
-		switch key {
-		case "items":
-			l.Delim('{')
-			for !l.IsDelim('}') && l.Ok() {
-				name := l.UnsafeFieldName(false)
-				l.WantColon()
-				b, ok := ParseAgentButton(name)
-				if !ok || seen[b] {
-					l.AddError(&jlexer.LexerError{Reason: "unknown or repeated agent button " + name})
-					return
-				}
-				st, ok := parseButtonState(l.UnsafeString())
-				if !ok {
-					l.AddError(&jlexer.LexerError{Reason: "agent button " + name + " is not Hide, Disable or Enable"})
-					return
-				}
-				seen[b], s[b] = true, st
-				named++
-				l.WantComma()
-			}
-			l.Delim('}')
-		case "count":
-			count = l.Int()
-		default:
-			l.AddError(&jlexer.LexerError{Reason: "unknown agent ButtonStates field " + key})
-			return
+	count := readButtonStates(l, s[:], seen[:], ParseAgentButton, "agent ")
+	named := 0
+	for _, ok := range seen {
+		if ok {
+			named++
 		}
-		l.WantComma()
 	}
-	l.Delim('}')
 	if l.Ok() && count != named {
 		l.AddError(&jlexer.LexerError{Reason: "agent ButtonStates count is " + strconv.Itoa(count) + " but items names " + strconv.Itoa(named)})
 	}

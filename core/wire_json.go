@@ -70,40 +70,7 @@ func writeButtonStates[B ~uint8](w *jwriter.Writer, states []ButtonState, name f
 // once with Hide, Disable or Enable, and "count" must be 11.
 func (s *ButtonStates) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	var seen [ButtonCount]bool
-	count := -1
-	l.Delim('{')
-	for !l.IsDelim('}') && l.Ok() {
-		key := l.UnsafeFieldName(false)
-		l.WantColon()
-		switch key {
-		case "items":
-			l.Delim('{')
-			for !l.IsDelim('}') && l.Ok() {
-				name := l.UnsafeFieldName(false)
-				l.WantColon()
-				b, ok := ParseButton(name)
-				if !ok || seen[b] {
-					l.AddError(&jlexer.LexerError{Reason: "unknown or repeated button " + name})
-					return
-				}
-				st, ok := parseButtonState(l.UnsafeString())
-				if !ok {
-					l.AddError(&jlexer.LexerError{Reason: "button " + name + " is not Hide, Disable or Enable"})
-					return
-				}
-				seen[b], s[b] = true, st
-				l.WantComma()
-			}
-			l.Delim('}')
-		case "count":
-			count = l.Int()
-		default:
-			l.AddError(&jlexer.LexerError{Reason: "unknown ButtonStates field " + key})
-			return
-		}
-		l.WantComma()
-	}
-	l.Delim('}')
+	count := readButtonStates(l, s[:], seen[:], ParseButton, "")
 	if !l.Ok() {
 		return
 	}
@@ -116,6 +83,48 @@ func (s *ButtonStates) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	if count != int(ButtonCount) {
 		l.AddError(&jlexer.LexerError{Reason: "ButtonStates count is not 11"})
 	}
+}
+
+// readButtonStates reads {"items": {"<name>": "<state>", ...}, "count": n}, the shape of both ButtonStates tables,
+// into states, marking in seen each button items names (once at most: a repeat is an error). It returns count,
+// -1 when absent; what each table requires of the buttons named and of count is its caller's to check. what
+// names the table in errors ("" or "agent ").
+func readButtonStates[B ~uint8](l *jlexer.Lexer, states []ButtonState, seen []bool, parse func(string) (B, bool), what string) int {
+	count := -1
+	l.Delim('{')
+	for !l.IsDelim('}') && l.Ok() {
+		key := l.UnsafeFieldName(false)
+		l.WantColon()
+		switch key {
+		case "items":
+			l.Delim('{')
+			for !l.IsDelim('}') && l.Ok() {
+				name := l.UnsafeFieldName(false)
+				l.WantColon()
+				b, ok := parse(name)
+				if !ok || seen[b] {
+					l.AddError(&jlexer.LexerError{Reason: "unknown or repeated " + what + "button " + name})
+					return count
+				}
+				st, ok := parseButtonState(l.UnsafeString())
+				if !ok {
+					l.AddError(&jlexer.LexerError{Reason: what + "button " + name + " is not Hide, Disable or Enable"})
+					return count
+				}
+				seen[b], states[b] = true, st
+				l.WantComma()
+			}
+			l.Delim('}')
+		case "count":
+			count = l.Int()
+		default:
+			l.AddError(&jlexer.LexerError{Reason: "unknown " + what + "ButtonStates field " + key})
+			return count
+		}
+		l.WantComma()
+	}
+	l.Delim('}')
+	return count
 }
 
 // ButtonFlags is the boolean view of ButtonStates in ResponseActual.buttonStates: true where the button is Enable.

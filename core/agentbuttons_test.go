@@ -29,13 +29,7 @@ type agentVector struct {
 }
 
 func loadAgentVectors(t *testing.T) []agentVector {
-	t.Helper()
-	b, err := os.ReadFile("testdata/agentbuttons.json")
-	require.NoError(t, err)
-	var vs []agentVector
-	require.NoError(t, json.Unmarshal(b, &vs))
-	require.NotEmpty(t, vs)
-	return vs
+	return loadTable[agentVector](t, "testdata/agentbuttons.json")
 }
 
 func (v agentVector) call(t *testing.T) core.AgentCall {

@@ -25,12 +25,16 @@ type vector struct {
 	Want        map[string]string `json:"want"` // button → "State REASON"
 }
 
-func loadVectors(t *testing.T) []vector {
+func loadVectors(t *testing.T) []vector { return loadTable[vector](t, "testdata/buttonstates.json") }
+
+// loadTable reads a table of test vectors (a JSON array), which must not be empty.
+func loadTable[V any](t *testing.T, path string) []V {
 	t.Helper()
-	b, err := os.ReadFile("testdata/buttonstates.json")
+	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	var vs []vector
+	var vs []V
 	require.NoError(t, json.Unmarshal(b, &vs))
+	require.NotEmpty(t, vs, path)
 	return vs
 }
 

@@ -71,6 +71,10 @@ const (
 	ActToggle        ActionKind = "contact.toggleActiveConnections" // toggleActiveConnections
 	ActConference    ActionKind = "contact.conferenceConnections"   // conferenceConnections
 	ActSetAgentState ActionKind = "agent.setState"                  // putAgentState
+	ActConnect       ActionKind = "agent.connect"                   // createOutboundContact: dial out
+	ActMute          ActionKind = "agent.mute"                      // the softphone's microphone, in the page
+	ActUnmute        ActionKind = "agent.unmute"                    // the same
+	ActTerminate     ActionKind = "core.terminate"                  // ends the Streams session (logout)
 )
 
 // Action is one call into Streams, fully resolved: which contact and connection, with which arguments.
@@ -82,6 +86,9 @@ type Action struct {
 	PhoneNumber  string
 	QuickConnect string
 	AgentState   string
+	// Endpoint is the quick connect (or endpoint) a vendor request names as an object, for ActConnect and
+	// ActAddConnection; nil when the target is PhoneNumber or QuickConnect.
+	Endpoint *Endpoint
 }
 
 // Plan turns a request for control c on contact into the Streams action to perform, after checking that the

@@ -47,6 +47,18 @@ type Softphone struct {
 	posting   []byte // the last envelope posted: its buffer is reused for the next one
 	closed    bool   // Close was called: nothing is posted any more
 
+	// The agent as the vendor's Agent messages report it (softphone_vendor.go).
+	agentState AgentState // the last snapshot's, with its ARN and start
+	muted      bool       // the softphone's microphone (agent.mute), as the last Mute or Unmute left it
+	loggedOut  bool       // a Logout ended the Streams session
+	// vendorPeer is set by the first request without a protocol version: a CRM written against the vendor's
+	// pages, which expects SetAgentState events unsolicited. A ctibridge CRM (it always sends "v") is not sent
+	// them, since it knows only AgentStateChange.
+	vendorPeer bool
+	// agentWaiters are the request ids of agent-state changes Streams accepted whose SetAgentState event (the
+	// next agent change a snapshot shows) has not been posted yet: it echoes the first.
+	agentWaiters []string
+
 	// Diagnostics counts every rejected message and every anomaly by reason.
 	Diagnostics Counters
 }
@@ -132,8 +144,9 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	first := !s.ready
 	s.ready = true
 	if agent := snap.Agent(); first || agent != s.agent {
-		s.agent = agent
+		s.agent, s.agentState = agent, snap.AgentState()
 		s.postLocked(s.agentEnvelope())
+		s.pushAgentLocked()
 	}
 	if first {
 		// After the first snapshot's events (which a vendor-page CRM needs), the whole state for a ctibridge
@@ -254,22 +267,31 @@ func (s *Softphone) Receive(data []byte, origin string) []Delivery {
 	env, err := DecodeEnvelope(data)
 	if err != nil {
 		de, _ := err.(*DecodeError)
-		if de.Reason == ReasonVersion {
+		switch de.Reason {
+		case ReasonVersion:
 			s.RefuseVersion(env)
+		case ReasonUnknownTopic:
+			// Not one of our own requests: one of the vendor's (Requests), answered or refused there.
+			return s.receiveVendor(data, origin)
 		}
 		return []Delivery{s.Reject(de.Reason, origin, de.Detail)}
 	}
 	if env.Message != nil && env.Topic != TopicBridge {
 		return []Delivery{s.Reject(ReasonUnexpected, origin, "an event sent to the softphone")}
 	}
-	s.HandleRequest(env)
-	return nil
+	s.notePeer(env)
+	return s.handle(env, origin)
 }
 
 // HandleRequest carries out one request from the CRM, decoded and validated (Receive calls it), or a request
 // a test builds.
 // Refusals and failures are answered with the control's error envelope; nothing here waits for Streams.
 func (s *Softphone) HandleRequest(req Envelope) {
+	s.handle(req, "")
+}
+
+// handle is HandleRequest, returning the diagnostics of a refused request (bad data) for Receive to deliver.
+func (s *Softphone) handle(req Envelope, origin string) []Delivery {
 	switch req.Topic {
 	case TopicBridge:
 		if req.Subtopic == SubtopicHello || req.Subtopic == SubtopicSnapshot {
@@ -285,17 +307,32 @@ func (s *Softphone) HandleRequest(req Envelope) {
 				// there may be one. The first snapshot Observe takes is posted instead.
 			}
 		}
-		return
+		return nil
 	case TopicAgent:
 		if req.Subtopic == SubtopicSetAgentState {
 			s.setAgentState(req)
 		}
-		return
+		return nil
 	}
 	ctrl, ok := ControlBySubtopic(req.Subtopic)
 	if !ok {
-		return // a call event sent to the softphone: nothing to do
+		return nil // a call event sent to the softphone: nothing to do
 	}
+	args, err := s.vendorArgs(ctrl, &req)
+	if err != nil {
+		// The vendor's data of the wrong shape: the control's error, and the page learns why.
+		s.mu.Lock()
+		s.replyLocked(ctrl, req.RequestID, dataFailure(ctrl, err))
+		s.mu.Unlock()
+		return []Delivery{s.Reject(ReasonBadShape, origin, err.Error())}
+	}
+	req.Args = args
+	s.startControl(ctrl, req)
+	return nil
+}
+
+// startControl plans a call control and hands its action to Streams, joining an identical action under way.
+func (s *Softphone) startControl(ctrl Control, req Envelope) {
 	s.mu.Lock()
 	action, err := s.planLocked(ctrl, req)
 	if err != nil {

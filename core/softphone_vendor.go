@@ -1,0 +1,407 @@
+package core
+
+import "errors"
+
+// The softphone's side of the vendor's requests (Requests) that ctibridge's own dialect does not have: the three
+// StateSyncs, the agent's requests, dialling out, DTMF, the blind transfer and the OutboundCall refusal. Every
+// one is answered: by the event it causes, by its reply, or by its error envelope; none is ignored.
+
+// ErrAgentStateNotFound is what a StreamsPort reports (wrapped) when an agent state named by a SetNotReady or
+// UpdateState is not among the agent's states: the request fails with AGENT_STATE_NOT_FOUND.
+var ErrAgentStateNotFound = errors.New("no such agent state in the agent's routing profile")
+
+// notePeer remembers that the CRM speaks only the vendor's pages (its requests carry no protocol version).
+func (s *Softphone) notePeer(req Envelope) {
+	if req.Version == 0 {
+		s.mu.Lock()
+		s.vendorPeer = true
+		s.mu.Unlock()
+	}
+}
+
+// receiveVendor handles a message DecodeEnvelope refused for its topic or subtopic: a request of the vendor's
+// pages (Requests, or any OutboundCall request) is carried out or refused with its error envelope. Anything else
+// is only refused with a diagnostic, as every hostile message is (web/test/fixtures/hostile): an unknown
+// subtopic gets no answer, which a page that made it up can read in its own console.
+func (s *Softphone) receiveVendor(data []byte, origin string) []Delivery {
+	env, vr, err := DecodeRequest(data)
+	if err != nil {
+		de, _ := err.(*DecodeError)
+		return []Delivery{s.Reject(de.Reason, origin, de.Detail)}
+	}
+	s.notePeer(env)
+	return s.handleVendor(env, vr, origin)
+}
+
+// handleVendor carries out one request of Requests that DecodeEnvelope does not know.
+func (s *Softphone) handleVendor(req Envelope, vr VendorRequest, origin string) []Delivery {
+	if req.Topic == TopicOutboundCall {
+		s.mu.Lock()
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, vr.Err.Fail(CauseNotAllowed,
+			"ctibridge has no campaign dialer: this request needs the vendor's own server."))
+		s.mu.Unlock()
+		return nil
+	}
+	refuse := func(err error) []Delivery {
+		s.mu.Lock()
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, vr.Fail(err))
+		s.mu.Unlock()
+		return []Delivery{s.Reject(ReasonBadShape, origin, err.Error())}
+	}
+	switch req.Topic + "/" + vr.Subtopic {
+	case TopicApp + "/" + SubtopicStateSync:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		state := InitLoading
+		switch {
+		case s.failure != "":
+			state = InitNone
+		case s.ready:
+			state = InitLoaded
+		}
+		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicApp, Subtopic: SubtopicStateSync, RequestID: req.RequestID},
+			&AppStateSyncMessage{InitState: state})
+	case TopicAgent + "/" + SubtopicStateSync:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		msg := NewAgentSync(s.statusLocked())
+		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicStateSync, RequestID: req.RequestID}, &msg)
+	case TopicInboundCall + "/" + SubtopicStateSync:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		msg := NewCallStateSync(s.contact)
+		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicInboundCall, Subtopic: SubtopicStateSync, RequestID: req.RequestID}, &msg)
+	case TopicAgent + "/GetAgentState":
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.postAgentLocked(req.RequestID)
+	case TopicInboundCall + "/SendDTMF":
+		digits, err := req.DataDigits()
+		if err != nil {
+			return refuse(err)
+		}
+		req.Args = &RequestArgs{Digits: digits}
+		s.startControl(vendorControl(vr, Numberpad), req)
+	default:
+		return s.handleVendorAction(req, vr, refuse)
+	}
+	return nil
+}
+
+// vendorControl is the Control of a vendor request that a call button gates, with the request's own error.
+func vendorControl(vr VendorRequest, b Button) Control {
+	return Control{Subtopic: vr.Subtopic, Button: b, ErrorType: vr.Err.Type, ErrorMessage: vr.Err.Message}
+}
+
+// dataFailure is control c's error for a request whose data its shape refuses.
+func dataFailure(c Control, err error) *Error {
+	var de *DataError
+	if errors.As(err, &de) {
+		return c.Fail(CauseInvalidArgument, "The data "+de.Detail+".")
+	}
+	return c.Fail(CauseInternal, err.Error())
+}
+
+// vendorArgs reads the vendor's data of one of our controls (Hold, Resume, Disconnect name a connection,
+// Consult a target) into our args; a request without data keeps its args. A connection id that is the agent's
+// own or the contact's means what the vendor's sample means by it (the customer's leg; hanging up): no party.
+func (s *Softphone) vendorArgs(ctrl Control, req *Envelope) (*RequestArgs, error) {
+	if req.dataKind() == 0 {
+		return req.Args, nil
+	}
+	switch ctrl.Button {
+	case Hold, Resume, Disconnect:
+		id, err := req.DataConnection()
+		if err != nil {
+			return nil, err
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if c := s.contact; c != nil && (id == c.ID || (c.AgentLeg() != nil && c.AgentLeg().ID == id)) {
+			id = ""
+		}
+		return &RequestArgs{ConnectionID: id}, nil
+	case Consult:
+		t, err := req.DataTarget()
+		if err != nil {
+			return nil, err
+		}
+		if t.Endpoint != nil {
+			if t.Endpoint.Name == "" {
+				return nil, req.dataError(DataInvalid, "must name the quick connect (name)")
+			}
+			return &RequestArgs{QuickConnect: t.Endpoint.Name}, nil
+		}
+		return &RequestArgs{PhoneNumber: t.PhoneNumber}, nil
+	}
+	return req.Args, nil
+}
+
+// handleVendorAction carries out the vendor's requests that become one or two Streams actions outside a call
+// control's flight: the agent's state, mute, dialling out, the blind transfer, login and logout.
+func (s *Softphone) handleVendorAction(req Envelope, vr VendorRequest, refuse func(error) []Delivery) []Delivery {
+	var action Action
+	var button AgentButton = noAgentButton
+	switch vr.Subtopic {
+	case "SetNotReady":
+		name, err := req.DataReasonCode()
+		if err != nil {
+			return refuse(err)
+		}
+		action, button = Action{Kind: ActSetAgentState, AgentState: name}, NotReadyButton
+	case "UpdateState":
+		st, err := req.DataAgentState()
+		if err != nil {
+			return refuse(err)
+		}
+		name := either(st.Code, st.Label)
+		button = NotReadyButton
+		if st.Type == string(AgentTypeRoutable) || st.Type == "Routable" {
+			button = ReadyButton
+		}
+		action = Action{Kind: ActSetAgentState, AgentState: name}
+	case "Mute":
+		action, button = Action{Kind: ActMute}, MuteButton
+	case "Unmute":
+		action, button = Action{Kind: ActUnmute}, UnmuteButton
+	case "SetMakeCall":
+		t, err := req.DataTarget()
+		if err != nil {
+			return refuse(err)
+		}
+		action, button = Action{Kind: ActConnect, PhoneNumber: t.PhoneNumber, Endpoint: t.Endpoint}, MakeCallButton
+	case "Blindtransfer":
+		t, err := req.DataTarget()
+		if err != nil {
+			return refuse(err)
+		}
+		s.blindTransfer(req, vr, t)
+		return nil
+	case "Login":
+		s.login(req, vr)
+		return nil
+	case "Logout":
+		s.logout(req, vr)
+		return nil
+	default:
+		// A request of Requests this softphone has no handler for would be a bug: answer it all the same.
+		return refuse(errors.New("ctibridge's softphone does not carry out " + vr.Subtopic + " yet"))
+	}
+	s.mu.Lock()
+	if err := s.agentAllowedLocked(vr, button); err != nil {
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, err)
+		s.mu.Unlock()
+		return nil
+	}
+	s.mu.Unlock()
+	s.streams.Do(action, func(err error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err != nil {
+			s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, agentFailure(vr, err))
+			return
+		}
+		switch action.Kind {
+		case ActMute, ActUnmute:
+			s.muted = action.Kind == ActMute
+			s.postAgentLocked(req.RequestID)
+		case ActSetAgentState:
+			if action.AgentState == s.agent.Name {
+				s.postAgentLocked(req.RequestID) // no change to wait for
+			} else {
+				s.agentWaiters = append(s.agentWaiters, req.RequestID)
+			}
+		case ActConnect:
+			// The new contact's events answer it; a ctibridge CRM's request id gets an acknowledgement too.
+			if req.RequestID != "" {
+				s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, nil)
+			}
+		}
+	})
+	return nil
+}
+
+// agentAllowedLocked refuses an agent request before it reaches Streams: the softphone must be up, and the
+// request's agent button Enable.
+func (s *Softphone) agentAllowedLocked(vr VendorRequest, b AgentButton) *Error {
+	switch {
+	case s.failure != "":
+		return vr.Err.Fail(CauseNotReady, "The softphone could not start: "+s.failure)
+	case !s.ready || s.loggedOut:
+		return vr.Err.Fail(CauseNotReady, "The agent is not signed in to Amazon Connect.")
+	}
+	if b == noAgentButton {
+		return nil
+	}
+	d := s.statusLocked().Buttons()
+	if d.States[b] != Enable {
+		return vr.Err.Fail(CauseNotAllowed, "The "+b.String()+" button is "+d.States[b].String()+" ("+string(d.Reasons[b])+").")
+	}
+	return nil
+}
+
+// agentFailure is the error of an agent request whose Streams action failed: AGENT_STATE_NOT_FOUND when the
+// state named is not the agent's, else the request's own error with Amazon Connect's text as the code.
+func agentFailure(vr VendorRequest, err error) *Error {
+	if errors.Is(err, ErrAgentStateNotFound) {
+		return ErrKindAgentStateNotFound.Fail(CauseInvalidArgument, err.Error())
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return vr.Err.Fail(e.Cause, e.Code)
+	}
+	return vr.Err.Fail(CauseAmazon, err.Error())
+}
+
+// blindTransfer adds the party named, then the agent leaves the call (its leg is destroyed): the vendor's
+// Blindtransfer. The new party's and the agent's leg's events answer it.
+func (s *Softphone) blindTransfer(req Envelope, vr VendorRequest, t Target) {
+	s.mu.Lock()
+	var err *Error
+	var add, leave Action
+	switch c := s.contact; {
+	case s.failure != "" || !s.ready:
+		err = vr.Err.Fail(CauseNotReady, "The softphone has not connected to Amazon Connect.")
+	case c == nil || c.AgentLeg() == nil || c.AgentLeg().State != ConnConnected:
+		err = vr.Err.Fail(CauseNotAllowed, "No call to transfer: the agent is not connected to a call.")
+	default:
+		add = Action{Kind: ActAddConnection, ContactID: c.ID, PhoneNumber: t.PhoneNumber, Endpoint: t.Endpoint}
+		leave = Action{Kind: ActDestroy, ContactID: c.ID, ConnectionID: c.AgentLeg().ID}
+	}
+	if err != nil {
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, err)
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	fail := func(err error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, agentFailure(vr, err))
+	}
+	s.streams.Do(add, func(err error) {
+		if err != nil {
+			fail(err)
+			return
+		}
+		s.streams.Do(leave, func(err error) {
+			if err != nil {
+				fail(err)
+				return
+			}
+			if req.RequestID != "" {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, nil)
+			}
+		})
+	})
+}
+
+// login answers Login: a softphone whose agent is signed in (Streams has reported the agent) replies
+// LoginSuccess at once. One that is not cannot open Amazon Connect's login window from here (the softphone
+// page configures Streams' loginPopup): it says so with LOGIN_FAILED.
+func (s *Softphone) login(req Envelope, vr VendorRequest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.ready || s.loggedOut || s.failure != "" {
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, vr.Err.Fail(CauseNotReady,
+			"The agent is not signed in to Amazon Connect: sign in in the softphone's login window."))
+		return
+	}
+	msg := NewAgentSync(s.statusLocked())
+	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLoginSuccess, RequestID: req.RequestID}, &msg)
+}
+
+// logout answers Logout: the agent is set Offline, then the Streams session ends (connect.core.terminate()),
+// then LogoutSuccess reports the agent as it was before.
+func (s *Softphone) logout(req Envelope, vr VendorRequest) {
+	s.mu.Lock()
+	if err := s.agentAllowedLocked(vr, noAgentButton); err != nil {
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, err)
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	fail := func(err error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, agentFailure(vr, err))
+	}
+	s.streams.Do(Action{Kind: ActSetAgentState, AgentState: AgentOffline}, func(err error) {
+		if err != nil {
+			fail(err)
+			return
+		}
+		s.streams.Do(Action{Kind: ActTerminate}, func(err error) {
+			if err != nil {
+				fail(err)
+				return
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			last := s.statusLocked()
+			s.loggedOut = true
+			msg := NewLogoutMessage(last)
+			s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLogoutSuccess, RequestID: req.RequestID}, &msg)
+		})
+	})
+}
+
+// AgentOffline is the name of Amazon Connect's offline agent state, which Logout sets.
+const AgentOffline = "Offline"
+
+// statusLocked is the agent as the vendor's Agent messages report it.
+func (s *Softphone) statusLocked() *AgentStatus {
+	st := &AgentStatus{Login: LoggedOut, Muted: s.muted, Call: AgentCallOf(s.contact)}
+	if s.ready && !s.loggedOut {
+		st.Login = LoggedIn
+		a := s.agentState
+		st.State = &a
+	}
+	return st
+}
+
+// pushAgentLocked posts the SetAgentState event of an agent change to a vendor-page CRM, echoing the request
+// id of the change it completes.
+func (s *Softphone) pushAgentLocked() {
+	if !s.vendorPeer && len(s.agentWaiters) == 0 {
+		return
+	}
+	id := ""
+	if len(s.agentWaiters) > 0 {
+		id, s.agentWaiters = s.agentWaiters[0], s.agentWaiters[1:]
+	}
+	s.postAgentLocked(id)
+}
+
+// postAgentLocked posts the SetAgentState event.
+func (s *Softphone) postAgentLocked(requestID string) {
+	msg := NewSetAgentState(s.statusLocked())
+	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicSetAgentState, RequestID: requestID}, &msg)
+}
+
+// postErrorLocked posts the error envelope of a request (topic and subtopic as the request's), or, e nil, the
+// acknowledgement a ctibridge CRM's request id asks for.
+func (s *Softphone) postErrorLocked(topic, subtopic, requestID string, e *Error) {
+	env := Envelope{Channel: ChannelAmazon, Topic: topic, Subtopic: subtopic, RequestID: requestID,
+		Message: &Message{Source: SourceEvent}}
+	if e != nil {
+		env.Message.Error = e.Wire()
+	}
+	s.postLocked(&env)
+}
+
+// postVendorLocked posts env with one of the vendor's message payloads, stamped as postLocked stamps.
+func (s *Softphone) postVendorLocked(env *Envelope, msg vendorMessage) {
+	if s.closed {
+		return
+	}
+	s.seq++
+	env.Epoch, env.Seq, env.Version = s.epoch, s.seq, ProtocolVersion
+	b := EncodeVendor(env, msg)
+	if len(b) > MaxEnvelopeBytes {
+		return
+	}
+	_ = s.send(b)
+}

@@ -1,0 +1,311 @@
+package core_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/coretest"
+)
+
+// vendorPhone is a softphone driven as a CRM written against the vendor's pages drives it: raw envelopes
+// through Receive, without protocol version or request id.
+type vendorPhone struct {
+	t       *testing.T
+	streams *coretest.Streams
+	out     coretest.Outbox
+	phone   *core.Softphone
+}
+
+func newVendorPhone(t *testing.T, snapshot []byte) *vendorPhone {
+	v := &vendorPhone{t: t, streams: &coretest.Streams{}}
+	v.phone = core.NewSoftphone("phone-1", v.streams, v.out.Send)
+	if snapshot != nil {
+		require.NoError(t, v.phone.Observe(snapshot))
+	}
+	v.out.Take()
+	return v
+}
+
+// send posts one request and returns the diagnostics' reasons.
+func (v *vendorPhone) send(request string) []core.Reason {
+	var reasons []core.Reason
+	for _, d := range v.phone.Receive([]byte(request), "https://crm.example") {
+		var diag core.Diagnostic
+		require.NoError(v.t, json.Unmarshal(d.Payload, &diag))
+		reasons = append(reasons, diag.Reason)
+	}
+	return reasons
+}
+
+// posted returns the envelopes posted since the last call, as JSON objects.
+func (v *vendorPhone) posted() []map[string]any {
+	var out []map[string]any
+	for _, b := range v.out.Take() {
+		var m map[string]any
+		require.NoError(v.t, json.Unmarshal(b, &m))
+		out = append(out, m)
+	}
+	return out
+}
+
+// one returns the only envelope posted, checking its topic and subtopic.
+func (v *vendorPhone) one(topic, subtopic string) map[string]any {
+	got := v.posted()
+	require.Len(v.t, got, 1, "%v", got)
+	assert.Equal(v.t, topic, got[0]["topic"])
+	assert.Equal(v.t, subtopic, got[0]["subtopic"])
+	return got[0]["message"].(map[string]any)
+}
+
+func errorOf(t *testing.T, message map[string]any) map[string]any {
+	require.Contains(t, message, "error")
+	return message["error"].(map[string]any)
+}
+
+func available() []byte { return coretest.Snapshot("Available", core.AgentTypeRoutable) }
+
+const (
+	agentLeg = "1233dc5f-6d09-4752-85a0-cfca6fc445e7"
+	contact1 = "836c56f3-07c2-418f-99e7-2565b75b575c"
+)
+
+// conference is a connected call with a third party on hold.
+func conference() []byte {
+	return coretest.Snapshot(core.AgentBusy, core.AgentTypeSystem, coretest.Call{
+		ID: contact1, State: core.ContactConnected, Queue: "InboundTest", QueuedAt: t0,
+		Legs: []coretest.Leg{
+			{ID: agentLeg, Type: core.ConnAgent, State: core.ConnConnected, At: t0},
+			{ID: "cust-1", Type: core.ConnInbound, State: core.ConnConnected, At: t0, Number: "+161081111", Initial: true},
+			{ID: "third-1", Type: core.ConnOutbound, State: core.ConnHold, At: t0, Number: "+15555550100"},
+		},
+	})
+}
+
+func TestVendorOutboundCallRequestsAreRefused(t *testing.T) {
+	v := newVendorPhone(t, available())
+	for _, sub := range []string{"MakeCall", "SetHold", "Skip"} {
+		assert.Empty(t, v.send(`{"channel":"Amazon","topic":"OutboundCall","subtopic":"`+sub+`","source":"crm"}`))
+		e := errorOf(t, v.one("OutboundCall", sub))
+		assert.Equal(t, "OUTBOUND_CAMPAIGN_UNSUPPORTED", e["type"])
+	}
+	assert.Empty(t, v.streams.Actions())
+}
+
+func TestVendorStateSyncs(t *testing.T) {
+	v := newVendorPhone(t, nil)
+	v.send(`{"channel":"Amazon","topic":"App","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, map[string]any{"initState": "Loading"}, v.one("App", "StateSync"))
+
+	// No agent yet: the vendor's logged-out sample, field for field.
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	var sample map[string]any
+	b, err := os.ReadFile("testdata/vendor-samples/agent-state-sync.logged-out.response.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &sample))
+	assert.Equal(t, sample["message"], v.one("Agent", "StateSync"))
+
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, map[string]any{"attributes": []any{}, "queueName": nil, "queueTimestamp": nil, "calls": []any{}},
+		v.one("InboundCall", "StateSync"))
+
+	require.NoError(t, v.phone.Observe(connected()))
+	v.posted()
+	v.send(`{"channel":"Amazon","topic":"App","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, map[string]any{"initState": "Loaded"}, v.one("App", "StateSync"))
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, "LoggedIn", v.one("Agent", "StateSync")["loginState"])
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"StateSync","source":"crm"}`)
+	calls := v.one("InboundCall", "StateSync")["calls"].([]any)
+	require.Len(t, calls, 2)
+	assert.Equal(t, agentLeg, calls[0].(map[string]any)["connectionId"])
+	assert.Empty(t, v.streams.Actions())
+}
+
+func TestVendorGetAgentStateAnswersSetAgentState(t *testing.T) {
+	for _, sub := range []string{"GetAgentState", "GetStates"} {
+		v := newVendorPhone(t, available())
+		v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"` + sub + `","source":"crm"}`)
+		m := v.one("Agent", "SetAgentState")
+		assert.Equal(t, "Available", m["event"])
+		assert.Equal(t, "event", m["source"])
+		assert.Equal(t, "Ready", m["data"].(map[string]any)["state"])
+	}
+}
+
+func TestVendorSendDTMF(t *testing.T) {
+	v := newVendorPhone(t, connected())
+	// The vendor's own sample forgets the data: answered with the error, nothing reaches Streams.
+	assert.Equal(t, []core.Reason{core.ReasonBadShape}, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SendDTMF","source":"crm"}`))
+	e := errorOf(t, v.one("InboundCall", "SendDTMF"))
+	assert.Equal(t, "SEND_DTMF_FAILED", e["type"])
+	assert.Equal(t, "Failed to send DTMF.", e["message"])
+	assert.Equal(t, []core.Reason{core.ReasonBadShape}, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SendDTMF","data":"12a"}`))
+	assert.Equal(t, "SEND_DTMF_FAILED", errorOf(t, v.one("InboundCall", "SendDTMF"))["type"])
+	assert.Empty(t, v.streams.Actions())
+
+	assert.Empty(t, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SendDTMF","source":"crm","data":"12#"}`))
+	assert.Equal(t, []core.Action{{Kind: core.ActSendDigits, ContactID: contact1, ConnectionID: agentLeg, Digits: "12#"}}, v.streams.Actions())
+	assert.Empty(t, v.posted(), "no request id: no acknowledgement")
+}
+
+func TestVendorHoldResumeDisconnectTakeAConnectionID(t *testing.T) {
+	cases := []struct{ request, data string }{
+		{"Hold", agentLeg}, // the vendor's sample: the agent's own leg means the customer's
+		{"Hold", contact1},
+		{"Hold", "cust-1"},
+		{"Resume", "third-1"},
+		{"Disconnect", "third-1"},
+	}
+	want := []core.Action{
+		{Kind: core.ActHold, ContactID: contact1, ConnectionID: "cust-1"},
+		{Kind: core.ActHold, ContactID: contact1, ConnectionID: "cust-1"},
+		{Kind: core.ActHold, ContactID: contact1, ConnectionID: "cust-1"},
+		{Kind: core.ActResume, ContactID: contact1, ConnectionID: "third-1"},
+		{Kind: core.ActDestroy, ContactID: contact1, ConnectionID: "third-1"},
+	}
+	for i, c := range cases {
+		v := newVendorPhone(t, conference())
+		assert.Empty(t, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"`+c.request+`","source":"crm","data":"`+c.data+`"}`))
+		assert.Equal(t, want[i:i+1], v.streams.Actions(), "%s %s", c.request, c.data)
+		assert.Empty(t, v.posted())
+	}
+	// Bad data: the control's error, a diagnostic, nothing reaches Streams.
+	v := newVendorPhone(t, conference())
+	assert.Equal(t, []core.Reason{core.ReasonBadShape}, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Hold","source":"crm","data":{"id":1}}`))
+	assert.Equal(t, "HOLD_CALL_FAILED", errorOf(t, v.one("InboundCall", "Hold"))["type"])
+	assert.Empty(t, v.streams.Actions())
+}
+
+func TestVendorMakeCallAndBlindTransfer(t *testing.T) {
+	v := newVendorPhone(t, available())
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","source":"crm","data":"+15555550100"}`)
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","source":"crm","data":{"endpointARN":"arn:qc/1","type":"queue","name":"Sales"}}`)
+	assert.Equal(t, []core.Action{
+		{Kind: core.ActConnect, PhoneNumber: "+15555550100"},
+		{Kind: core.ActConnect, Endpoint: &core.Endpoint{ARN: "arn:qc/1", Type: "queue", Name: "Sales"}},
+	}, v.streams.Actions())
+	assert.Empty(t, v.posted())
+	assert.Equal(t, []core.Reason{core.ReasonBadShape}, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","data":"5550100"}`))
+	assert.Equal(t, "MAKE_CALL_FAILED", errorOf(t, v.one("InboundCall", "SetMakeCall"))["type"])
+
+	// On a call, no dialling out: the make_call button is Disable.
+	v = newVendorPhone(t, connected())
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","data":"+15555550100"}`)
+	assert.Equal(t, "NOT_ALLOWED", errorOf(t, v.one("InboundCall", "SetMakeCall"))["cause"])
+	assert.Empty(t, v.streams.Actions())
+
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Blindtransfer","data":{"Type":"queue","Name":"Sales","EndpointARN":"arn:qc/1"}}`)
+	assert.Equal(t, []core.Action{
+		{Kind: core.ActAddConnection, ContactID: contact1, Endpoint: &core.Endpoint{ARN: "arn:qc/1", Type: "queue", Name: "Sales"}},
+		{Kind: core.ActDestroy, ContactID: contact1, ConnectionID: agentLeg},
+	}, v.streams.Actions())
+	assert.Empty(t, v.posted())
+
+	// Adding the party fails: the agent stays, the error carries Amazon's text.
+	v = newVendorPhone(t, connected())
+	v.streams.Result = func(core.Action) error { return errors.New("Invalid endpoint") }
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"Blindtransfer","data":"+15555550100"}`)
+	e := errorOf(t, v.one("InboundCall", "Blindtransfer"))
+	assert.Equal(t, "BLIND_TRANSFER_FAILED", e["type"])
+	assert.Equal(t, "Invalid endpoint", e["code"])
+	assert.Len(t, v.streams.Actions(), 1)
+}
+
+func TestVendorAgentStateChanges(t *testing.T) {
+	v := newVendorPhone(t, available())
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"SetNotReady","source":"crm","data":{"ReasonCodeId":"Lunch"}}`)
+	assert.Equal(t, []core.Action{{Kind: core.ActSetAgentState, AgentState: "Lunch"}}, v.streams.Actions())
+	assert.Empty(t, v.posted(), "answered by the change, not by Streams' success")
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
+	var set map[string]any
+	for _, m := range v.posted() {
+		if m["subtopic"] == "SetAgentState" {
+			set = m["message"].(map[string]any)
+		}
+	}
+	require.NotNil(t, set, "SetAgentState pushed on the change")
+	assert.Equal(t, "Lunch", set["event"])
+	assert.Equal(t, map[string]any{"id": "Lunch"}, set["data"].(map[string]any)["reasonCode"])
+
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"UpdateState","data":{"label":"Available","code":"Available","type":"routable"}}`)
+	assert.Equal(t, core.Action{Kind: core.ActSetAgentState, AgentState: "Available"}, v.streams.Actions()[1])
+
+	// Failures: the state is not the agent's; Amazon refuses.
+	v.streams.Result = func(core.Action) error { return fmt.Errorf("%w: Dinner", core.ErrAgentStateNotFound) }
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"SetNotReady","data":{"ReasonCodeId":"Dinner"}}`)
+	e := errorOf(t, v.one("Agent", "SetNotReady"))
+	assert.Equal(t, "AGENT_STATE_NOT_FOUND", e["type"])
+	assert.Equal(t, "Specified Agent State not found.", e["message"])
+	v.streams.Result = func(core.Action) error { return errors.New("AccessDeniedException") }
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Update","data":{"label":"Break","code":"Break","type":"not_routable"}}`)
+	e = errorOf(t, v.one("Agent", "Update"))
+	assert.Equal(t, "UPDATE_AGENT_STATE_FAILED", e["type"])
+	assert.Equal(t, "Agent state change failed.", e["message"])
+	assert.Equal(t, "AccessDeniedException", e["code"])
+
+	// Bad data never reaches Streams.
+	n := len(v.streams.Actions())
+	assert.Equal(t, []core.Reason{core.ReasonBadShape}, v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"SetNotReady","data":"Lunch"}`))
+	assert.Equal(t, "UPDATE_AGENT_STATE_FAILED", errorOf(t, v.one("Agent", "SetNotReady"))["type"])
+	assert.Len(t, v.streams.Actions(), n)
+}
+
+func TestVendorMute(t *testing.T) {
+	v := newVendorPhone(t, connected())
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Mute","source":"crm"}`)
+	assert.Equal(t, []core.Action{{Kind: core.ActMute}}, v.streams.Actions())
+	m := v.one("Agent", "SetAgentState")
+	assert.Equal(t, true, m["data"].(map[string]any)["muted"])
+	items := m["rules"].(map[string]any)["ButtonStates"].(map[string]any)["items"].(map[string]any)
+	assert.Equal(t, "Hide", items["mute"])
+	assert.Equal(t, "Enable", items["unmute"])
+	// Muted already: the mute button is Hide, so a second Mute is refused.
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Mute"}`)
+	assert.Equal(t, "MUTE_FAILED", errorOf(t, v.one("Agent", "Mute"))["type"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Unmute"}`)
+	assert.Equal(t, false, v.one("Agent", "SetAgentState")["data"].(map[string]any)["muted"])
+	assert.Len(t, v.streams.Actions(), 2)
+}
+
+func TestVendorLoginLogout(t *testing.T) {
+	v := newVendorPhone(t, nil)
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, "LOGIN_FAILED", errorOf(t, v.one("Agent", "Login"))["type"])
+
+	require.NoError(t, v.phone.Observe(available()))
+	v.posted()
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, "LoggedIn", v.one("Agent", "LoginSuccess")["loginState"])
+
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
+	assert.Equal(t, []core.Action{{Kind: core.ActSetAgentState, AgentState: "Offline"}, {Kind: core.ActTerminate}}, v.streams.Actions())
+	m := v.one("Agent", "LogoutSuccess")
+	assert.Equal(t, "LoggedOut", m["loginState"])
+	assert.Equal(t, "Available", m["agentState"].(map[string]any)["name"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync"}`)
+	assert.Equal(t, "LoggedOut", v.one("Agent", "StateSync")["loginState"])
+}
+
+// A ctibridge CRM (it sends "v") is not pushed the vendor's SetAgentState events it does not know.
+func TestSetAgentStatePushedToVendorPeersOnly(t *testing.T) {
+	v := newVendorPhone(t, available())
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
+	for _, m := range v.posted() {
+		assert.NotEqual(t, "SetAgentState", m["subtopic"])
+	}
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"GetAgentState"}`)
+	v.posted()
+	require.NoError(t, v.phone.Observe(available()))
+	var subs []any
+	for _, m := range v.posted() {
+		subs = append(subs, m["subtopic"])
+	}
+	assert.Contains(t, subs, "SetAgentState")
+}

@@ -114,6 +114,13 @@ func (s *streamsAdapter) Do(a core.Action, done func(error)) {
 }
 
 func (s *streamsAdapter) do(a core.Action, done func(error)) error {
+	switch a.Kind {
+	case core.ActMute, core.ActUnmute, core.ActTerminate:
+		// Synchronous in Streams, with no callbacks: mute and unmute act on the page's own microphone, and
+		// terminate ends the session here.
+		s.end(s.direct(a.Kind), nil, done)
+		return nil
+	}
 	var onSuccess func()
 	if a.Kind == core.ActAccept {
 		onSuccess = func() { s.broadcastAccepted(a.ContactID) }
@@ -161,8 +168,66 @@ func (s *streamsAdapter) do(a core.Action, done func(error)) error {
 		return cbs.fail(s.addConnection(a, cbs))
 	case core.ActSetAgentState:
 		return cbs.fail(s.setAgentState(a.AgentState, cbs))
+	case core.ActConnect:
+		return cbs.fail(s.connectOut(a, cbs))
 	}
 	return cbs.fail(errors.New("unknown action " + string(a.Kind)))
+}
+
+// direct makes the Streams calls that take no callbacks: agent.mute(), agent.unmute(), connect.core.terminate().
+func (s *streamsAdapter) direct(kind core.ActionKind) error {
+	if kind == core.ActTerminate {
+		_, err := s.coreCall("terminate")
+		return err
+	}
+	agent, err := s.agent()
+	if err != nil {
+		return err
+	}
+	method := "mute"
+	if kind == core.ActUnmute {
+		method = "unmute"
+	}
+	_, err = agent.Call(method)
+	return err
+}
+
+// connectOut dials out from the agent's phone: agent.connect(endpoint, {success, failure}), to a phone number
+// (connect.Endpoint.byPhoneNumber) or to the endpoint a request names.
+func (s *streamsAdapter) connectOut(a core.Action, cbs *callbackPair) error {
+	ep, err := s.endpoint(a)
+	if err != nil {
+		return err
+	}
+	agent, err := s.agent()
+	if err != nil {
+		return err
+	}
+	_, err = agent.Call("connect", ep, cbs.value)
+	return err
+}
+
+// endpoint is the Streams endpoint of an action's target: the request's endpoint object, with Streams' own key
+// names, or connect.Endpoint.byPhoneNumber(number).
+func (s *streamsAdapter) endpoint(a core.Action) (safejs.Value, error) {
+	if e := a.Endpoint; e != nil {
+		obj, err := s.rt.object.New()
+		if err != nil {
+			return obj, err
+		}
+		for k, v := range map[string]string{"endpointARN": e.ARN, "endpointId": e.ID, "type": e.Type, "name": e.Name,
+			"phoneNumber": e.PhoneNumber, "agentLogin": e.AgentLogin, "queue": e.Queue} {
+			if v != "" {
+				_ = obj.Set(k, v)
+			}
+		}
+		return obj, nil
+	}
+	ctor, err := s.path("Endpoint")
+	if err != nil {
+		return ctor, err
+	}
+	return ctor.Call("byPhoneNumber", a.PhoneNumber)
 }
 
 // callbackPair is the {success, failure} object of one Streams call: a one-shot pair (kind (b) of house rule
@@ -315,19 +380,16 @@ func (s *streamsAdapter) connection(contactID, connectionID string) (safejs.Valu
 	return safejs.Value{}, errors.New("connection " + connectionID + " is not on the contact any more")
 }
 
-// addConnection dials a phone number (connect.Endpoint.byPhoneNumber) or a quick connect found by name among
+// addConnection dials a phone number (connect.Endpoint.byPhoneNumber), the endpoint the request names, or a quick
+// connect found by name among
 // agent.getEndpoints(agent.getAllQueueARNs()), then contact.addConnection(endpoint).
 func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 	contact, err := s.contact(a.ContactID)
 	if err != nil {
 		return err
 	}
-	if a.PhoneNumber != "" {
-		endpoint, err := s.path("Endpoint")
-		if err != nil {
-			return err
-		}
-		ep, err := endpoint.Call("byPhoneNumber", a.PhoneNumber)
+	if a.PhoneNumber != "" || a.Endpoint != nil {
+		ep, err := s.endpoint(a)
 		if err != nil {
 			return err
 		}
@@ -427,7 +489,7 @@ func (s *streamsAdapter) setAgentState(name string, cbs *callbackPair) error {
 	}
 	st, ok := findByName(states, name)
 	if !ok {
-		return errors.New("no agent state named " + name + " in this routing profile")
+		return fmt.Errorf("%w: %q", core.ErrAgentStateNotFound, name)
 	}
 	_, err = agent.Call("setState", st, cbs.value)
 	return err

@@ -162,6 +162,12 @@ type vendorMessage interface{ MarshalEasyJSON(*jwriter.Writer) }
 // message as its "message": how a softphone sends the vendor's agent, App and StateSync events, whose payloads
 // core.Message does not model.
 func EncodeVendor(env *Envelope, message vendorMessage) []byte {
+	return encodeVendor(env, message.MarshalEasyJSON)
+}
+
+// encodeVendor is EncodeVendor with the message's encoder as a method value: the module's own callers pass one,
+// since a call through vendorMessage would keep every codec type's MarshalEasyJSON in the module.
+func encodeVendor(env *Envelope, message func(*jwriter.Writer)) []byte {
 	head := *env
 	head.Message = nil
 	var w jwriter.Writer
@@ -170,7 +176,7 @@ func EncodeVendor(env *Envelope, message vendorMessage) []byte {
 	w = jwriter.Writer{}
 	w.Raw(b[:len(b)-1], nil) // without its closing brace
 	w.RawString(`,"message":`)
-	message.MarshalEasyJSON(&w)
+	message(&w)
 	w.RawByte('}')
 	out, _ := w.BuildBytes()
 	return out

@@ -34,7 +34,7 @@ func NewCallEvent(contact *Contact, subject int, previous ConnectionState) CallE
 			DN:               contact.QueueName,
 		},
 		ID:       conn.ID,
-		Event:    string(conn.State),
+		Event:    EventWord(contact, conn, previous),
 		CallType: string(conn.Type),
 	}
 	if contact.QueueTimestamp != 0 {
@@ -42,6 +42,31 @@ func NewCallEvent(contact *Contact, subject int, previous ConnectionState) CallE
 		ev.ResponseFields.MediaProperties.QueueTimestamp = &qt
 	}
 	return ev
+}
+
+// The vendor's event words for a leg that ended (spec/vendor-api.md, "Topic InboundCall"); a leg that did not
+// end has its Streams state as its word (connecting, connected, hold). web/docs/wire.md documents the mapping.
+const (
+	EventMissed   = "missed"   // the agent's leg ended without being answered
+	EventRejected = "Rejected" // the agent rejected the contact
+	EventACW      = "ACW"      // the agent's leg ended after being connected: after-call work
+	EventDropped  = "Dropped"  // a party's leg ended
+)
+
+// EventWord is a call event's "event": the vendor's word for the state conn reached from previous. Only the
+// word differs: ResponseActual.status, ResponseFields.CallState and previousStatus keep Streams' state.
+func EventWord(contact *Contact, conn *Connection, previous ConnectionState) string {
+	switch {
+	case conn.State != ConnDisconnected:
+		return string(conn.State)
+	case !conn.IsAgentLeg():
+		return EventDropped
+	case contact.State == ContactRejected:
+		return EventRejected
+	case contact.State == ContactMissed || previous == ConnConnecting || previous == ConnInit:
+		return EventMissed
+	}
+	return EventACW
 }
 
 // participants lists the third parties: every non-agent leg after the customer's. Never nil, so that the wire

@@ -249,7 +249,7 @@ func (e *Envelope) DataDigits() (string, error) {
 func (e *Envelope) DataReasonCode() (string, error) {
 	const want = `{"ReasonCodeId": the name of a not-routable agent state}`
 	var d NotReadyData
-	if err := e.dataObject(&d, want); err != nil {
+	if err := e.dataObject(d.UnmarshalEasyJSON, want); err != nil {
 		return "", err
 	}
 	if d.ReasonCodeID == "" {
@@ -262,7 +262,7 @@ func (e *Envelope) DataReasonCode() (string, error) {
 func (e *Envelope) DataAgentState() (AgentStateMessage, error) {
 	const want = `{"label", "code", "type"} of an agent state`
 	var d AgentStateMessage
-	if err := e.dataObject(&d, want); err != nil {
+	if err := e.dataObject(d.UnmarshalEasyJSON, want); err != nil {
 		return d, err
 	}
 	if d.Code == "" && d.Label == "" {
@@ -289,7 +289,7 @@ func (e *Envelope) DataTarget() (Target, error) {
 	const want = "an E.164 phone number such as +15555550100, or an endpoint object with endpointARN or endpointId"
 	if e.dataKind() == '{' {
 		var d EndpointData
-		if err := e.dataObject(&d, want); err != nil {
+		if err := e.dataObject(d.UnmarshalEasyJSON, want); err != nil {
 			return Target{}, err
 		}
 		ep := Endpoint{ARN: either(d.EndpointARN, d.EndpointARNUpper), ID: d.EndpointID, Type: either(d.Type, d.TypeUpper),
@@ -318,8 +318,9 @@ func either(a, b string) string {
 	return b
 }
 
-// dataObject decodes data, which must be an object, into v.
-func (e *Envelope) dataObject(v interface{ UnmarshalEasyJSON(*jlexer.Lexer) }, want string) error {
+// dataObject decodes data, which must be an object, with decode (a value's UnmarshalEasyJSON). A method value
+// rather than an interface: an interface call would keep every codec type's UnmarshalEasyJSON in the module.
+func (e *Envelope) dataObject(decode func(*jlexer.Lexer), want string) error {
 	switch e.dataKind() {
 	case 0:
 		return e.dataError(DataMissing, "must be "+want)
@@ -328,7 +329,7 @@ func (e *Envelope) dataObject(v interface{ UnmarshalEasyJSON(*jlexer.Lexer) }, w
 		return e.dataError(DataWrongType, "must be "+want)
 	}
 	l := jlexer.Lexer{Data: e.Data}
-	v.UnmarshalEasyJSON(&l)
+	decode(&l)
 	if l.Error() != nil {
 		return e.dataError(DataWrongType, "must be "+want+" (a field has the wrong type)")
 	}

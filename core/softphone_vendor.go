@@ -1,6 +1,10 @@
 package core
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/mailru/easyjson/jwriter"
+)
 
 // The softphone's side of the vendor's requests (Requests) that ctibridge's own dialect does not have: the three
 // StateSyncs, the agent's requests, dialling out, DTMF, the blind transfer and the OutboundCall refusal. Every
@@ -60,17 +64,17 @@ func (s *Softphone) handleVendor(req Envelope, vr VendorRequest, origin string) 
 			state = InitLoaded
 		}
 		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicApp, Subtopic: SubtopicStateSync, RequestID: req.RequestID},
-			&AppStateSyncMessage{InitState: state})
+			(&AppStateSyncMessage{InitState: state}).MarshalEasyJSON)
 	case TopicAgent + "/" + SubtopicStateSync:
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		msg := NewAgentSync(s.statusLocked())
-		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicStateSync, RequestID: req.RequestID}, &msg)
+		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicStateSync, RequestID: req.RequestID}, msg.MarshalEasyJSON)
 	case TopicInboundCall + "/" + SubtopicStateSync:
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		msg := NewCallStateSync(s.contact)
-		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicInboundCall, Subtopic: SubtopicStateSync, RequestID: req.RequestID}, &msg)
+		s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicInboundCall, Subtopic: SubtopicStateSync, RequestID: req.RequestID}, msg.MarshalEasyJSON)
 	case TopicAgent + "/GetAgentState":
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -310,7 +314,7 @@ func (s *Softphone) login(req Envelope, vr VendorRequest) {
 		return
 	}
 	msg := NewAgentSync(s.statusLocked())
-	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLoginSuccess, RequestID: req.RequestID}, &msg)
+	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLoginSuccess, RequestID: req.RequestID}, msg.MarshalEasyJSON)
 }
 
 // logout answers Logout: the agent is set Offline, then the Streams session ends (connect.core.terminate()),
@@ -343,7 +347,7 @@ func (s *Softphone) logout(req Envelope, vr VendorRequest) {
 			last := s.statusLocked()
 			s.loggedOut = true
 			msg := NewLogoutMessage(last)
-			s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLogoutSuccess, RequestID: req.RequestID}, &msg)
+			s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLogoutSuccess, RequestID: req.RequestID}, msg.MarshalEasyJSON)
 		})
 	})
 }
@@ -378,7 +382,7 @@ func (s *Softphone) pushAgentLocked() {
 // postAgentLocked posts the SetAgentState event.
 func (s *Softphone) postAgentLocked(requestID string) {
 	msg := NewSetAgentState(s.statusLocked())
-	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicSetAgentState, RequestID: requestID}, &msg)
+	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicSetAgentState, RequestID: requestID}, msg.MarshalEasyJSON)
 }
 
 // postErrorLocked posts the error envelope of a request (topic and subtopic as the request's), or, e nil, the
@@ -393,13 +397,13 @@ func (s *Softphone) postErrorLocked(topic, subtopic, requestID string, e *Error)
 }
 
 // postVendorLocked posts env with one of the vendor's message payloads, stamped as postLocked stamps.
-func (s *Softphone) postVendorLocked(env *Envelope, msg vendorMessage) {
+func (s *Softphone) postVendorLocked(env *Envelope, msg func(*jwriter.Writer)) {
 	if s.closed {
 		return
 	}
 	s.seq++
 	env.Epoch, env.Seq, env.Version = s.epoch, s.seq, ProtocolVersion
-	b := EncodeVendor(env, msg)
+	b := encodeVendor(env, msg)
 	if len(b) > MaxEnvelopeBytes {
 		return
 	}

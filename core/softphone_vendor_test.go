@@ -309,3 +309,43 @@ func TestSetAgentStatePushedToVendorPeersOnly(t *testing.T) {
 	}
 	assert.Contains(t, subs, "SetAgentState")
 }
+
+func TestEventWordsOfEndedLegs(t *testing.T) {
+	agent := core.Connection{ID: "a", Type: core.ConnAgent, State: core.ConnDisconnected}
+	party := core.Connection{ID: "p", Type: core.ConnOutbound, State: core.ConnDisconnected}
+	live := core.Connection{ID: "p", Type: core.ConnInbound, State: core.ConnHold}
+	for _, c := range []struct {
+		contact  core.ContactState
+		conn     core.Connection
+		previous core.ConnectionState
+		want     string
+	}{
+		{core.ContactConnected, live, core.ConnConnected, "hold"},
+		{core.ContactConnected, party, core.ConnConnected, "Dropped"},
+		{core.ContactEnded, agent, core.ConnConnected, "ACW"},
+		{core.ContactEnded, agent, core.ConnHold, "ACW"},
+		{core.ContactConnecting, agent, core.ConnConnecting, "missed"},
+		{core.ContactMissed, agent, core.ConnDisconnected, "missed"},
+		{core.ContactRejected, agent, core.ConnConnecting, "Rejected"},
+	} {
+		contact := &core.Contact{ID: "c", State: c.contact, Connections: []core.Connection{c.conn}}
+		assert.Equal(t, c.want, core.EventWord(contact, &contact.Connections[0], c.previous), "%+v", c)
+		ev := core.NewCallEvent(contact, 0, c.previous)
+		assert.Equal(t, c.want, ev.Event)
+		assert.Equal(t, c.conn.State, ev.ResponseActual.Status, "the status keeps Streams' state")
+	}
+}
+
+// A call that ends after being answered: the agent's leg's event says ACW, its status disconnected.
+func TestSoftphoneReportsACWWhenTheCallEnds(t *testing.T) {
+	v := newVendorPhone(t, connected())
+	require.NoError(t, v.phone.Observe(available()))
+	var words []any
+	for _, m := range v.posted() {
+		if m["subtopic"] == core.SubtopicInboundCallStateChange {
+			call := m["message"].(map[string]any)["call"].(map[string]any)
+			words = append(words, call["event"], call["ResponseActual"].(map[string]any)["status"])
+		}
+	}
+	assert.Equal(t, []any{"ACW", "disconnected", "Dropped", "disconnected"}, words)
+}

@@ -73,11 +73,10 @@ const (
 // Requests lists every request of the topics App, Agent and InboundCall, in the order of spec/vendor-api.md,
 // ctibridge's extensions last. It is an array, so that looking a request up allocates nothing.
 //
-// Pending (issue 14): the roles still send and answer the older dialect of Controls (SendDigits with
-// args.digits instead of SendDTMF with data, Hold's message "Holding call failed." instead of "Call hold
-// failed.", Agent/SetAgentState as a request, Bridge/Hello instead of the three StateSyncs), and
-// Envelope.Validate does not yet accept the requests below that the roles do not handle (a vendor CRM's Login,
-// an OutboundCall request): the end-to-end tests expect both as they are until the roles are rewired to this table.
+// The softphone answers every request below (Softphone.Receive falls back to DecodeRequest for those
+// Envelope.Validate does not know). Pending (issue 14): the CRM still sends the older dialect of Controls
+// (SendDigits with args.digits, Agent/SetAgentState as a request, Bridge/Hello instead of the three StateSyncs),
+// which the softphone keeps answering, with the older messages ("Holding call failed." for Hold).
 func Requests() [23]VendorRequest {
 	const app, agent, call = TopicApp, TopicAgent, TopicInboundCall
 	const change, setState = SubtopicInboundCallStateChange, SubtopicSetAgentState

@@ -1,0 +1,88 @@
+// A CRM that knows only the vendor's pages (raw envelopes, no ctibridge code on its side) drives the softphone
+// role with real Streams and the CCP emulator through the vendor's requests (issue 14). Each step checks the
+// request that reached the emulator and the envelope the CRM got.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
+
+const env = useDeployment();
+
+test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hangs up, dials out, mutes and logs out", async () => {
+  const { crm, softphone } = env.deployment.sites;
+  const context = await env.browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
+    const emulator = await waitForFrame(page, (x) => x.url().includes("/emulator/index.html"));
+    await emulator.waitForFunction(() => globalThis.ccpEmulator);
+    await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
+    const methods = async () => (await emulator.evaluate(() => ccpEmulator.requests())).map((r) => r.method);
+    // request posts one request and returns the first envelope after it that match accepts.
+    const request = async (req, match, what) => {
+      const from = await page.evaluate(() => window.received.length);
+      await page.evaluate((r) => window.send(r), req);
+      const handle = await page.waitForFunction(([from, match]) => window.received.slice(from).find(new Function("m", `return ${match}`)),
+        [from, match], { timeout: 15000 }).catch(() => null);
+      assert.ok(handle, `${req.topic}/${req.subtopic}: no ${what}`);
+      return handle.jsonValue();
+    };
+    const agentLegEvent = (event) => `m.subtopic === "InboundCallStateChange" && m.message.call.ResponseActual.type === "agent" && m.message.call.event === "${event}"`;
+
+    const login = await request({ topic: "Agent", subtopic: "Login" }, `m.subtopic === "LoginSuccess"`, "LoginSuccess");
+    assert.equal(login.message.loginState, "LoggedIn");
+
+    const lunch = await request({ topic: "Agent", subtopic: "SetNotReady", data: { ReasonCodeId: "Lunch" } },
+      `m.subtopic === "SetAgentState" && m.message.event === "Lunch"`, "SetAgentState Lunch");
+    assert.deepEqual(lunch.message.data.reasonCode, { id: "Lunch" });
+    assert.equal(lunch.message.data.state, "Not_Ready");
+    assert.ok((await methods()).includes("putAgentState"));
+    const avail = await request({ topic: "Agent", subtopic: "UpdateState", data: { label: "Available", code: "Available", type: "routable" } },
+      `m.subtopic === "SetAgentState" && m.message.event === "Available"`, "SetAgentState Available");
+    assert.equal(avail.message.data.state, "Ready");
+
+    const { agentConnectionId, contactId } = await emulator.evaluate(() => ccpEmulator.ring({}));
+    await page.waitForFunction(() => window.received.some((m) => m.message?.call?.event === "connecting"), null, { timeout: 10000 });
+    await request({ topic: "InboundCall", subtopic: "Answer" }, agentLegEvent("connected"), "connected");
+    assert.ok((await methods()).includes("acceptContact"));
+
+    // Hold with the agent's own connection id, as the vendor's sample does: the customer's leg goes on hold.
+    const held = await request({ topic: "InboundCall", subtopic: "Hold", data: agentConnectionId },
+      `m.message?.call?.event === "hold"`, "hold event");
+    assert.equal(held.message.call.ResponseActual.type, "inbound");
+    assert.ok((await methods()).includes("holdConnection"));
+    await request({ topic: "InboundCall", subtopic: "Resume", data: agentConnectionId },
+      `m.message?.call?.event === "connected" && m.message.call.ResponseActual.type === "inbound"`, "resumed");
+
+    await page.evaluate(() => window.send({ topic: "InboundCall", subtopic: "SendDTMF", data: "12#" }));
+    await emulator.waitForFunction(() => ccpEmulator.digits() === "12#", null, { timeout: 10000 });
+    const dtmfError = await request({ topic: "InboundCall", subtopic: "SendDTMF" }, `m.subtopic === "SendDTMF" && m.message?.error`, "SendDTMF error");
+    assert.equal(dtmfError.message.error.type, "SEND_DTMF_FAILED");
+
+    const sync = await request({ topic: "InboundCall", subtopic: "StateSync" }, `m.topic === "InboundCall" && m.subtopic === "StateSync"`, "call StateSync");
+    assert.equal(sync.message.calls.length, 2);
+    assert.equal(sync.message.calls[0].contactId, contactId);
+    const app = await request({ topic: "App", subtopic: "StateSync" }, `m.topic === "App"`, "App StateSync");
+    assert.equal(app.message.initState, "Loaded");
+    const agentSync = await request({ topic: "Agent", subtopic: "StateSync" }, `m.topic === "Agent" && m.subtopic === "StateSync"`, "Agent StateSync");
+    assert.equal(agentSync.message.loginState, "LoggedIn");
+
+    const muted = await request({ topic: "Agent", subtopic: "Mute" }, `m.subtopic === "SetAgentState" && m.message.data.muted === true`, "muted");
+    assert.equal(muted.message.rules.ButtonStates.items.unmute, "Enable");
+    await request({ topic: "Agent", subtopic: "Unmute" }, `m.subtopic === "SetAgentState" && m.message.data.muted === false`, "unmuted");
+
+    const ended = await request({ topic: "InboundCall", subtopic: "Disconnect", data: agentConnectionId }, agentLegEvent("ACW"), "ACW");
+    assert.equal(ended.message.call.ResponseActual.status, "disconnected");
+    await request({ topic: "InboundCall", subtopic: "ClearContact" }, `m.topic === "Bridge" && m.subtopic === "Snapshot"`, "contact cleared");
+    assert.ok((await methods()).some((m) => m === "clearContact" || m === "completeContact"));
+
+    const outbound = await request({ topic: "InboundCall", subtopic: "SetMakeCall", data: "+15555550123" },
+      `m.subtopic === "InboundCallStateChange" && m.message.call.ResponseActual.type === "outbound"`, "outbound contact");
+    assert.equal(outbound.message.call.ResponseActual.phoneNumber, "+15555550123");
+    assert.ok((await methods()).includes("createOutboundContact"));
+
+    const refused = await request({ topic: "OutboundCall", subtopic: "MakeCall" }, `m.topic === "OutboundCall"`, "OutboundCall refusal");
+    assert.equal(refused.message.error.type, "OUTBOUND_CAMPAIGN_UNSUPPORTED");
+  } finally {
+    await context.close();
+  }
+});

@@ -80,8 +80,20 @@ test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hang
     assert.equal(outbound.message.call.ResponseActual.phoneNumber, "+15555550123");
     assert.ok((await methods()).includes("createOutboundContact"));
 
+    await emulator.evaluate(() => ccpEmulator.thirdPartyAnswer());
+    await page.waitForFunction(() => window.received.some((m) => m.message?.call?.ResponseActual?.type === "outbound" && m.message.call.event === "connected"), null, { timeout: 10000 });
+    await request({ topic: "InboundCall", subtopic: "Disconnect", data: outbound.message.call.ResponseActual.contactId },
+      `m.subtopic === "InboundCallStateChange" && m.message.call.ResponseActual.type === "agent" && m.message.call.ResponseActual.status === "disconnected"`, "dial-out hung up");
+    await request({ topic: "InboundCall", subtopic: "ClearContact" }, `m.topic === "Bridge" && m.subtopic === "Snapshot"`, "dial-out cleared");
+
     const refused = await request({ topic: "OutboundCall", subtopic: "MakeCall" }, `m.topic === "OutboundCall"`, "OutboundCall refusal");
     assert.equal(refused.message.error.type, "OUTBOUND_CAMPAIGN_UNSUPPORTED");
+
+    const before = (await methods()).length;
+    const logout = await request({ topic: "Agent", subtopic: "Logout" }, `m.subtopic === "LogoutSuccess"`, "LogoutSuccess");
+    assert.equal(logout.message.loginState, "LoggedOut");
+    assert.equal(logout.message.agentState.name, "Available");
+    assert.ok((await methods()).slice(before).includes("putAgentState"), "set Offline before ending the session");
   } finally {
     await context.close();
   }

@@ -7,7 +7,7 @@ import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
 
 const env = useDeployment();
 
-test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hangs up, dials out, mutes and logs out", async () => {
+test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hangs up, dials out, transfers blind and logs out", async () => {
   const { crm, softphone } = env.deployment.sites;
   const context = await env.browser.newContext();
   try {
@@ -85,6 +85,17 @@ test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hang
     await request({ topic: "InboundCall", subtopic: "Disconnect", data: outbound.message.call.ResponseActual.contactId },
       `m.subtopic === "InboundCallStateChange" && m.message.call.ResponseActual.type === "agent" && m.message.call.ResponseActual.status === "disconnected"`, "dial-out hung up");
     await request({ topic: "InboundCall", subtopic: "ClearContact" }, `m.topic === "Bridge" && m.subtopic === "Snapshot"`, "dial-out cleared");
+
+    // A blind transfer to a quick connect: the party is added, then the agent leaves.
+    const second = await emulator.evaluate(() => ccpEmulator.ring({}));
+    await page.waitForFunction((id) => window.received.some((m) => m.message?.call?.ResponseActual?.contactId === id), second.contactId, { timeout: 10000 });
+    await request({ topic: "InboundCall", subtopic: "Answer" }, `${agentLegEvent("connected")} && m.message.call.ResponseActual.contactId === "${second.contactId}"`, "connected");
+    const qc = (await emulator.evaluate(() => ccpEmulator.quickConnects())).find((q) => q.type === "queue");
+    const at = (await methods()).length;
+    await request({ topic: "InboundCall", subtopic: "Blindtransfer", data: { Type: qc.type, Name: qc.name, EndpointARN: qc.endpointARN } },
+      `${agentLegEvent("ACW")} && m.message.call.ResponseActual.contactId === "${second.contactId}"`, "the agent left");
+    assert.deepEqual((await methods()).slice(at).filter((m) => m !== "getAgentStates" && m !== "getEndpoints"), ["createAdditionalConnection", "destroyConnection"]);
+    await request({ topic: "InboundCall", subtopic: "ClearContact" }, `m.topic === "Bridge" && m.subtopic === "Snapshot"`, "transferred contact cleared");
 
     const refused = await request({ topic: "OutboundCall", subtopic: "MakeCall" }, `m.topic === "OutboundCall"`, "OutboundCall refusal");
     assert.equal(refused.message.error.type, "OUTBOUND_CAMPAIGN_UNSUPPORTED");

@@ -49,7 +49,8 @@ type Softphone struct {
 
 	// The agent as the vendor's Agent messages report it (softphone_vendor.go).
 	agentState AgentState // the last snapshot's, with its ARN and start
-	muted      bool       // the softphone's microphone (agent.mute), as the last Mute or Unmute left it
+	muted      bool       // the agent's mute, as the last Mute, Unmute or change of the snapshot's left it
+	legMuted   bool       // the agent's leg's mute in the last snapshot (StreamsSnapshot.AgentMuted)
 	loggedOut  bool       // a Logout ended the Streams session
 	// vendorPeer is set by the first request without a protocol version: a CRM written against the vendor's
 	// pages, which expects SetAgentState events unsolicited. A ctibridge CRM (it always sends "v") is not sent
@@ -143,9 +144,16 @@ func (s *Softphone) Observe(snapshot []byte) error {
 
 	first := !s.ready
 	s.ready = true
+	muteChanged := false
+	if m := snap.AgentMuted(); m != s.legMuted {
+		// Streams follows the agent's mute on its leg (and a supervisor's): a change there is a mute change.
+		s.legMuted, s.muted, muteChanged = m, m, true
+	}
 	if agent := snap.Agent(); first || agent != s.agent {
 		s.agent, s.agentState = agent, snap.AgentState()
 		s.postLocked(s.agentEnvelope())
+		s.pushAgentLocked()
+	} else if muteChanged {
 		s.pushAgentLocked()
 	}
 	if first {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -348,4 +349,24 @@ func TestSoftphoneReportsACWWhenTheCallEnds(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []any{"ACW", "disconnected", "Dropped", "disconnected"}, words)
+}
+
+// The agent's leg muted in Streams (the CCP's own mute button, a supervisor) is a mute change: a vendor CRM
+// gets SetAgentState.
+func TestMuteInTheSnapshotPushesSetAgentState(t *testing.T) {
+	v := newVendorPhone(t, connected())
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"GetAgentState"}`)
+	v.posted()
+	muted := coretest.Snapshot(core.AgentBusy, core.AgentTypeSystem, coretest.Call{
+		ID: contact1, State: core.ContactConnected, Queue: "InboundTest", QueuedAt: t0.Add(4 * time.Second), DNIS: "+16013261548",
+		Legs: []coretest.Leg{
+			{ID: agentLeg, Type: core.ConnAgent, State: core.ConnConnected, At: t0.Add(4 * time.Second), Muted: true},
+			{ID: "cust-1", Type: core.ConnInbound, State: core.ConnConnected, At: t0, Number: "sip:+161081111@lily-outbound", Initial: true},
+		},
+	})
+	require.NoError(t, v.phone.Observe(muted))
+	m := v.one("Agent", "SetAgentState")
+	assert.Equal(t, true, m["data"].(map[string]any)["muted"])
+	require.NoError(t, v.phone.Observe(connected()))
+	assert.Equal(t, false, v.one("Agent", "SetAgentState")["data"].(map[string]any)["muted"])
 }

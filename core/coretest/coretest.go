@@ -108,6 +108,7 @@ type Leg struct {
 	At      time.Time
 	Number  string // "" for null
 	Initial bool
+	Muted   bool // the leg's server-side mute
 }
 
 // Call is the voice contact of a snapshot built by Snapshot.
@@ -180,7 +181,7 @@ func Snapshot(agentName string, agentType core.AgentStateType, calls ...Call) []
 				ep.PhoneNumber = &n
 			}
 			ct.Connections = append(ct.Connections, conn{ConnectionID: l.ID, Type: string(l.Type), Initial: l.Initial,
-				State: state{string(l.State), iso(l.At)}, Endpoint: ep})
+				State: state{string(l.State), iso(l.At)}, Endpoint: ep, Mute: l.Muted})
 		}
 		contacts = append(contacts, ct)
 	}

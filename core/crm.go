@@ -38,6 +38,17 @@ type Request struct {
 	seq     uint64 // the number in ID: the order in which requests were sent
 	done    chan struct{}
 	result  Result
+
+	// topic and subtopic are what was sent (an error envelope of the same names rejects the request).
+	topic, subtopic string
+	// byEvent: the request ends with the event it causes (crmvendor.go, completesCall and completesAgent), not
+	// with an acknowledgement, because it went to a peer that sends none (the vendor's softphone).
+	byEvent bool
+	// party is the non-agent connection a Hold, Resume or Disconnect names ("" for the customer's leg or the
+	// whole call); contactID the contact held when the request was sent; asked the agent state a SetNotReady
+	// or UpdateState asks for.
+	party, contactID string
+	asked            AgentStateMessage
 }
 
 // Done is closed when the request has ended.
@@ -59,6 +70,7 @@ type CRM struct {
 	peerSeq   uint64
 	contact   *Contact
 	agent     *AgentStateMessage
+	agentView agentView           // what the vendor's agent messages said, for the agent buttons
 	heard     bool                // a call event, snapshot or agent state has arrived (Begin)
 	requests  map[string]*Request // pending, by id
 	answer    *Request            // the pending Answer, which a second answerCall joins
@@ -109,44 +121,7 @@ func (c *CRM) helloLocked() {
 // to a softphone that does not answer the handshake (the vendor's), hears nothing until the call changes, and
 // must still be able to answer it.
 func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if ctrl.IsAnswer() && c.answer != nil {
-		return c.answer
-	}
-	r := &Request{Control: ctrl, done: make(chan struct{})}
-	if c.closed {
-		c.settleLocked(r, Result{Err: ctrl.Closed()})
-		return r
-	}
-	if c.failure != "" {
-		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, c.failure)})
-		return r
-	}
-	if ctrl.Subtopic != SubtopicSetAgentState && c.heard {
-		if _, err := Plan(ctrl, c.contact, args); err != nil {
-			c.settleLocked(r, Result{Err: err.(*Error)})
-			return r
-		}
-	}
-	c.nextID++
-	r.seq = c.nextID
-	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
-	c.requests[r.ID] = r
-	if ctrl.IsAnswer() {
-		c.answer = r
-	}
-	topic := TopicInboundCall
-	if ctrl.Subtopic == SubtopicSetAgentState {
-		topic = TopicAgent
-	}
-	err := c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: topic, Subtopic: ctrl.Subtopic, Source: c.source,
-		RequestID: r.ID, Version: ProtocolVersion, Args: args}))
-	if err != nil {
-		// Nothing will ever answer: say so now rather than after the timeout, with a live caller waiting.
-		c.settleLocked(r, Result{Err: ctrl.Fail(CauseTransport, "The request could not be posted: "+err.Error()+".")})
-	}
-	return r
+	return c.begin(ctrl, legacyCall(ctrl, args))
 }
 
 // Abandon ends r with cause (CauseTimeout when no reply came in time) unless it has already ended.
@@ -201,6 +176,11 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 	env, err := DecodeEnvelope(data)
 	if err != nil {
 		de, _ := err.(*DecodeError)
+		if de.Reason == ReasonUnknownTopic {
+			if out, ok := c.receiveVendor(data, origin); ok {
+				return out
+			}
+		}
 		if de.Reason == ReasonVersion && env.Topic == TopicBridge && env.Subtopic == SubtopicHello {
 			// The handshake decides versions: a softphone whose Hello speaks another version cannot serve this
 			// CRM, so every request fails at once, saying why, instead of timing out. Any other envelope of
@@ -252,6 +232,16 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 		c.keepAgentLocked(env.Message.Agent)
 		c.heard = true
 		out = append(out, Delivery{OnAgentStateChange, messageText(&env)})
+	case env.Topic == TopicAgent && env.Subtopic == SubtopicSetAgentState && env.Message.Error == nil:
+		m, isEvent, err := agentEvent(env.rawMessage)
+		switch {
+		case err != nil:
+			diag(ReasonBadShape, "SetAgentState: "+string(MaskPhoneNumbers([]byte(err.Error()))))
+		case isEvent:
+			out = append(out, c.applyAgentEventLocked(&env, &m)...)
+		default: // the older dialect's acknowledgement of its SetAgentState request
+			c.replyLocked(&env, diag)
+		}
 	case env.Subtopic == SubtopicInboundCallStateChange:
 		if env.Message.Call == nil {
 			diag(ReasonBadShape, "InboundCallStateChange without call")
@@ -324,6 +314,7 @@ func (c *CRM) applyCallLocked(env *Envelope, ev *CallEvent, diag func(Reason, st
 	}
 	msg := messageText(env)
 	c.completeAnswerLocked(env.RequestID, &conn, msg)
+	c.completeCallLocked(env, ev, &conn, msg)
 	return []Delivery{{OnCallStateChange, msg}}
 }
 
@@ -426,12 +417,12 @@ func (c *CRM) replyLocked(env *Envelope, diag func(Reason, string)) {
 		r = c.requests[env.RequestID]
 	} else if env.Message.Error != nil {
 		for _, p := range c.requests {
-			if p.Control.Subtopic == env.Subtopic && (r == nil || p.seq < r.seq) {
+			if p.topic == env.Topic && p.subtopic == env.Subtopic && (r == nil || p.seq < r.seq) {
 				r = p
 			}
 		}
 	}
-	if r == nil || r.Control.Subtopic != env.Subtopic {
+	if r == nil || r.subtopic != env.Subtopic {
 		diag(ReasonUnknownRequest, "a reply to no pending "+env.Subtopic+" request")
 		return
 	}

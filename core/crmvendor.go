@@ -1,0 +1,442 @@
+package core
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/mailru/easyjson/jlexer"
+	"github.com/mailru/easyjson/jwriter"
+)
+
+// Names of the deliveries of the vendor's Agent, App and InboundCall replies and events: bridge.on(subtopic, cb)
+// gets each message as the softphone sent it. The three StateSync replies (App, Agent, InboundCall) share one
+// name; their messages tell them apart (initState, loginState, calls).
+const (
+	OnSetAgentState = SubtopicSetAgentState
+	OnLoginSuccess  = SubtopicLoginSuccess
+	OnLogoutSuccess = SubtopicLogoutSuccess
+	OnStateSync     = SubtopicStateSync
+	OnCcpAgentState = SubtopicCcpAgentState
+)
+
+// outgoing is one request as the CRM sends it: the vendor's request and data, and, for a request a ctibridge
+// softphone of the older dialect knows under another name or with other arguments, that form.
+//
+// TRANSITION (issue 14): until the softphone side speaks the vendor's requests, a CRM that has heard a ctibridge
+// softphone's Hello sends the older form (legacy, args) of the requests that have one, and waits for its
+// acknowledgement; to any other peer it sends the vendor's form and completes each request from the event it
+// causes. Once the softphone serves the vendor's requests, sendsLegacyLocked returns false and legacy, args
+// and SetAgentStateControl's request go.
+type outgoing struct {
+	req                 VendorRequest
+	data                RawJSON      // the vendor's data; nil for none (a Hold without one names the agent's leg)
+	args                *RequestArgs // the older dialect's arguments; a vendor softphone ignores them
+	legacyTopic, legacy string       // the older dialect's topic and subtopic; "" if it has none
+	asked               AgentStateMessage
+}
+
+// Vendor returns the outgoing form of a request the older dialect does not have (the agent's requests, SetMakeCall,
+// Blindtransfer, the StateSyncs). data must be valid JSON (a string or an object) or nil.
+func Vendor(req VendorRequest, data RawJSON) *Outgoing {
+	return &Outgoing{o: outgoing{req: req, data: data}}
+}
+
+// Outgoing is a request ready for CRM.Send (see Vendor and the request builders below).
+type Outgoing struct{ o outgoing }
+
+// NotReady is SetNotReady {ReasonCodeId: reason}.
+func NotReady(reason string) *Outgoing {
+	req, _ := LookupRequest(TopicAgent, "SetNotReady")
+	d := NotReadyData{ReasonCodeID: reason}
+	return &Outgoing{o: outgoing{req: req, data: marshal(d.MarshalEasyJSON), asked: AgentStateMessage{Label: reason, Code: reason}}}
+}
+
+// UpdateState is UpdateState {label, code, type}.
+func UpdateState(s AgentStateMessage) *Outgoing {
+	req, _ := LookupRequest(TopicAgent, "UpdateState")
+	return &Outgoing{o: outgoing{req: req, data: marshal(s.MarshalEasyJSON), asked: s}}
+}
+
+// VendorControl is the Control of a vendor request made by the CRM method method: its error type and message
+// are the request's (for a request the vendor publishes no error for, ours in their pattern).
+func VendorControl(method string, req VendorRequest) Control {
+	k := req.Err
+	if k.Type == "" {
+		k = ErrorKind{strings.ToUpper(req.Subtopic) + "_FAILED", req.Subtopic + " failed."}
+	}
+	return Control{Method: method, Subtopic: req.Subtopic, Button: req.CallButton, ErrorType: k.Type, ErrorMessage: k.Message}
+}
+
+// Send starts a vendor request made by the CRM method method, as Begin does for a call control: refused at once
+// (nothing sent) when its call or agent button is not Enable in a state this CRM holds, or its data is invalid.
+func (c *CRM) Send(method string, out *Outgoing) *Request {
+	return c.begin(VendorControl(method, out.o.req), out.o)
+}
+
+// legacyCall is the outgoing form of a call control of the older dialect (Begin).
+func legacyCall(ctrl Control, args *RequestArgs) outgoing {
+	if ctrl.Subtopic == SubtopicSetAgentState {
+		req, _ := LookupRequest(TopicAgent, "UpdateState")
+		s := AgentStateMessage{}
+		if args != nil {
+			s = AgentStateMessage{Label: args.AgentState, Code: args.AgentState}
+		}
+		return outgoing{req: req, data: marshal(s.MarshalEasyJSON), args: args, legacyTopic: TopicAgent, legacy: SubtopicSetAgentState, asked: s}
+	}
+	sub := ctrl.Subtopic
+	if sub == "SendDigits" {
+		sub = "SendDTMF"
+	}
+	req, _ := LookupRequest(TopicInboundCall, sub)
+	o := outgoing{req: req, args: args, legacyTopic: TopicInboundCall, legacy: ctrl.Subtopic}
+	if args != nil {
+		switch {
+		case req.Data == DataDigits:
+			o.data = jsonString(args.Digits)
+		case req.Data == DataConnection && args.ConnectionID != "":
+			o.data = jsonString(args.ConnectionID)
+		case ctrl.Button == Consult && args.PhoneNumber != "":
+			o.data = jsonString(args.PhoneNumber)
+		}
+	}
+	return o
+}
+
+// sendsLegacyLocked reports whether o goes in the older dialect: to a ctibridge softphone (it has said Hello),
+// for a request that dialect has. See outgoing's TRANSITION.
+func (c *CRM) sendsLegacyLocked(o *outgoing) bool { return c.peerEpoch != "" && o.legacy != "" }
+
+// begin checks and sends one request (Begin, Send).
+func (c *CRM) begin(ctrl Control, o outgoing) *Request {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ctrl.IsAnswer() && c.answer != nil {
+		return c.answer
+	}
+	r := &Request{Control: ctrl, done: make(chan struct{})}
+	if c.closed {
+		c.settleLocked(r, Result{Err: ctrl.Closed()})
+		return r
+	}
+	if c.failure != "" {
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseNotReady, c.failure)})
+		return r
+	}
+	if o.req.CallButton != noCallButton && c.heard {
+		if _, err := Plan(ctrl, c.contact, o.args); err != nil {
+			c.settleLocked(r, Result{Err: err.(*Error)})
+			return r
+		}
+	}
+	if err := c.agentAllowsLocked(ctrl, &o); err != nil {
+		c.settleLocked(r, Result{Err: err})
+		return r
+	}
+	legacy := c.sendsLegacyLocked(&o)
+	env := Envelope{Channel: ChannelAmazon, Topic: o.req.Topic, Subtopic: o.req.Subtopic, Source: c.source,
+		Version: ProtocolVersion, Data: o.data, Args: o.args}
+	if legacy {
+		env.Topic, env.Subtopic = o.legacyTopic, o.legacy
+	}
+	if o.req.Data == DataConnection && env.Data == nil && c.contact != nil {
+		// The vendor's sample names the agent's own connection: the softphone holds the customer's leg.
+		if leg := c.contact.AgentLeg(); leg != nil {
+			env.Data = jsonString(leg.ID)
+		}
+	}
+	if err := checkData(&env, o.req); err != nil && !legacy {
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseInvalidArgument, "The data "+err.Detail+".")})
+		return r
+	}
+	c.nextID++
+	r.seq = c.nextID
+	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
+	env.RequestID = r.ID
+	r.topic, r.subtopic, r.byEvent, r.asked = env.Topic, env.Subtopic, !legacy, o.asked
+	if c.contact != nil {
+		r.contactID = c.contact.ID
+		if o.req.Data == DataConnection {
+			id, _ := env.DataConnection()
+			if conn := c.contact.Connection(id); conn != nil && !conn.IsAgentLeg() {
+				r.party = conn.ID
+			}
+		}
+	}
+	c.requests[r.ID] = r
+	if ctrl.IsAnswer() {
+		c.answer = r
+	}
+	if err := c.send(Encode(&env)); err != nil {
+		// Nothing will ever answer: say so now rather than after the timeout, with a live caller waiting.
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseTransport, "The request could not be posted: "+err.Error()+".")})
+		return r
+	}
+	if r.byEvent && r.subtopic == "SendDTMF" {
+		// The vendor's softphone answers SendDTMF with an event only if a leg changes, which digits do not do:
+		// the request has done all it can once posted. A later SEND_DTMF_FAILED is a diagnostic.
+		c.settleLocked(r, Result{Message: []byte("null")})
+	}
+	return r
+}
+
+// checkData checks the data of a request whose shape the caller chose (digits, a target, a reason, a state);
+// a missing connection id is left to the softphone, which names the call's leg itself.
+func checkData(env *Envelope, req VendorRequest) *DataError {
+	var err error
+	switch req.Data {
+	case DataDigits:
+		_, err = env.DataDigits()
+	case DataTarget:
+		_, err = env.DataTarget()
+	case DataReasonCode:
+		_, err = env.DataReasonCode()
+	case DataAgentState:
+		_, err = env.DataAgentState()
+	}
+	if de, ok := err.(*DataError); ok {
+		return de
+	}
+	return nil
+}
+
+// agentView is what the vendor's agent messages have said of the agent: enough for its five buttons.
+type agentView struct {
+	known bool
+	login LoginState
+	state AgentStateType
+	muted bool
+}
+
+// agentAllowsLocked refuses a request whose agent button is not Enable in the agent state this CRM holds (none
+// held: the softphone decides, as for the call controls). UpdateState's button is Ready for a routable target,
+// NotReady for another.
+func (c *CRM) agentAllowsLocked(ctrl Control, o *outgoing) *Error {
+	b := o.req.AgentButton
+	if o.req.Subtopic == "UpdateState" {
+		b = NotReadyButton
+		if o.asked.Type == string(AgentTypeRoutable) {
+			b = ReadyButton
+		}
+	}
+	if b == noAgentButton || !c.agentView.known {
+		return nil
+	}
+	v := &c.agentView
+	d := DecideAgent(v.login, v.state, v.muted, AgentCallOf(c.contact))
+	if d.States[b] == Enable {
+		return nil
+	}
+	return ctrl.Fail(CauseNotAllowed, "The "+b.String()+" agent button is "+d.States[b].String()+" ("+string(d.Reasons[b])+").")
+}
+
+// vendorReplies are the replies and events of the vendor's pages that DecodeEnvelope does not route.
+func isVendorReply(topic, subtopic string) bool {
+	switch topic {
+	case TopicApp, TopicInboundCall:
+		return subtopic == SubtopicStateSync
+	case TopicAgent:
+		return subtopic == SubtopicLoginSuccess || subtopic == SubtopicLogoutSuccess || subtopic == SubtopicStateSync ||
+			subtopic == SubtopicCcpAgentState
+	}
+	return false
+}
+
+// receiveVendor handles an envelope DecodeEnvelope refused as of an unknown topic: one of the vendor's replies
+// and events, or the error envelope of one of its requests. ok is false for anything else.
+func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool) {
+	env, raw, err := parseEnvelope(data)
+	if err != nil || env.Channel != ChannelAmazon || (env.Version != 0 && env.Version != ProtocolVersion) || env.Message == nil {
+		return nil, false
+	}
+	// A CRM never sends an OutboundCall request, so an error envelope of that topic answers nothing of its own.
+	_, isRequest := LookupRequest(env.Topic, env.Subtopic)
+	isRequest = isRequest && env.Topic != TopicOutboundCall
+	if !isVendorReply(env.Topic, env.Subtopic) && !(isRequest && env.Message.Error != nil) {
+		return nil, false
+	}
+	env.rawMessage = raw
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	diag := func(r Reason, detail string) {
+		c.Diagnostics.Add(r)
+		out = append(out, diagnosticDelivery(Diagnostic{Reason: r, Origin: origin, Detail: detail}))
+	}
+	c.trackSequenceLocked(&env, diag)
+	if env.Message.Error != nil {
+		c.replyLocked(&env, diag)
+		return out, true
+	}
+	l := jlexer.Lexer{Data: raw}
+	switch {
+	case env.Topic == TopicApp:
+		var m AppStateSyncMessage
+		m.UnmarshalEasyJSON(&l)
+	case env.Topic == TopicInboundCall:
+		var m CallStateSyncMessage
+		if m.UnmarshalEasyJSON(&l); l.Ok() {
+			c.applyCallSyncLocked(&m)
+		}
+	case env.Subtopic == SubtopicCcpAgentState:
+		var m CcpAgentStateMessage
+		m.UnmarshalEasyJSON(&l)
+	case env.Subtopic == SubtopicLogoutSuccess:
+		var m LogoutMessage
+		if m.UnmarshalEasyJSON(&l); l.Ok() {
+			c.agentView = agentView{known: true, login: m.LoginState}
+		}
+	default: // LoginSuccess, Agent/StateSync
+		var m AgentSyncMessage
+		if m.UnmarshalEasyJSON(&l); l.Ok() {
+			c.applyAgentSyncLocked(&m)
+		}
+	}
+	if err := l.Error(); err != nil {
+		diag(ReasonBadShape, env.Topic+"/"+env.Subtopic+": "+string(MaskPhoneNumbers([]byte(err.Error()))))
+		return out, true
+	}
+	c.heard = true
+	msg := messageText(&env)
+	c.completeLocked(func(r *Request) bool {
+		switch r.subtopic {
+		case "Login":
+			return env.Subtopic == SubtopicLoginSuccess
+		case "Logout":
+			return env.Subtopic == SubtopicLogoutSuccess
+		case SubtopicStateSync:
+			return env.Subtopic == SubtopicStateSync && r.topic == env.Topic
+		}
+		return false
+	}, env.RequestID, msg)
+	return append(out, Delivery{env.Subtopic, msg}), true
+}
+
+// agentEvent decodes a SetAgentState message; ok is false for the older dialect's acknowledgement, which has
+// no data.
+func agentEvent(raw []byte) (m SetAgentStateMessage, ok bool, err error) {
+	l := jlexer.Lexer{Data: raw}
+	m.UnmarshalEasyJSON(&l)
+	return m, m.Data.State != "" || m.Rules.Form == RulesObject, l.Error()
+}
+
+// applyAgentEventLocked keeps what a vendor SetAgentState event says and ends the requests it answers.
+func (c *CRM) applyAgentEventLocked(env *Envelope, m *SetAgentStateMessage) []Delivery {
+	c.agentView = agentView{known: true, login: LoggedIn, state: m.Data.Type, muted: m.Data.Muted}
+	c.keepAgentLocked(&AgentStateMessage{Label: m.Event, Code: m.Event, Type: string(m.Data.Type)})
+	c.heard = true
+	msg := messageText(env)
+	c.completeLocked(func(r *Request) bool {
+		switch r.subtopic {
+		case "SetNotReady", "UpdateState":
+			a := &r.asked
+			return (a.Label != "" && m.Event == a.Label) || (a.Code != "" && m.Event == a.Code) ||
+				(m.Data.ReasonCode != nil && a.Label != "" && m.Data.ReasonCode.ID == a.Label) ||
+				(a.Type == string(AgentTypeRoutable) && m.Data.Type == AgentTypeRoutable)
+		case "GetAgentState":
+			return true
+		case "Mute":
+			return m.Data.Muted
+		case "Unmute":
+			return !m.Data.Muted
+		}
+		return false
+	}, env.RequestID, msg)
+	return []Delivery{{OnSetAgentState, msg}}
+}
+
+func (c *CRM) applyAgentSyncLocked(m *AgentSyncMessage) {
+	v := agentView{known: true, login: m.LoginState, muted: c.agentView.muted}
+	if m.AgentInfo != nil {
+		v.muted = m.AgentInfo.Muted
+	}
+	if m.AgentState != nil {
+		v.state = m.AgentState.Type
+		c.keepAgentLocked(&AgentStateMessage{Label: m.AgentState.Name, Code: m.AgentState.Name, Type: string(m.AgentState.Type)})
+	}
+	c.agentView = v
+}
+
+// applyCallSyncLocked replaces the contact with the one an InboundCall/StateSync describes.
+func (c *CRM) applyCallSyncLocked(m *CallStateSyncMessage) {
+	c.contact = nil
+	if len(m.Calls) == 0 {
+		return
+	}
+	ct := &Contact{Type: "voice"}
+	keep(&ct.ID, m.Calls[0].ContactID)
+	for _, a := range m.Attributes {
+		switch {
+		case a.Value == nil:
+		case a.Name == "ANI":
+			keep(&ct.ANI, *a.Value)
+		case a.Name == "DNIS":
+			keep(&ct.DNIS, *a.Value)
+		}
+	}
+	if m.QueueName != nil {
+		keep(&ct.QueueName, *m.QueueName)
+	}
+	for i := range m.Calls {
+		ev := CallEvent{ResponseActual: m.Calls[i]}
+		if ev.Validate() != nil {
+			continue // a leg this CRM cannot act on; the callbacks still get the whole message
+		}
+		ct.Connections = append(ct.Connections, Connection{})
+		keepConnection(&ct.Connections[len(ct.Connections)-1], ev.Connection())
+	}
+	c.contact = ct
+}
+
+// completeCallLocked ends the requests a call event answers (the vendor's softphone sends no acknowledgement).
+func (c *CRM) completeCallLocked(env *Envelope, ev *CallEvent, conn *Connection, msg []byte) {
+	onParty := func(r *Request) bool {
+		if r.party != "" {
+			return conn.ID == r.party
+		}
+		return !conn.IsAgentLeg()
+	}
+	agentEnded := conn.IsAgentLeg() && conn.State == ConnDisconnected
+	c.completeLocked(func(r *Request) bool {
+		switch r.subtopic {
+		case "Hold":
+			return conn.State == ConnHold && onParty(r)
+		case "Resume":
+			prev := ev.ResponseActual.PreviousStatus
+			return conn.State == ConnConnected && (prev == "" || prev == ConnHold) && onParty(r)
+		case "Disconnect":
+			return conn.State == ConnDisconnected && (r.party == "" || conn.ID == r.party)
+		case "ClearContact", "Blindtransfer":
+			return agentEnded || ev.ResponseActual.ContactID != r.contactID
+		case "SetMakeCall":
+			return ev.ResponseActual.ContactID != r.contactID
+		}
+		return false
+	}, env.RequestID, msg)
+}
+
+// completeLocked ends, with msg, every request sent to a peer that does not acknowledge that answers says the
+// envelope answers. An envelope that echoes the id of a pending request answers that one only.
+func (c *CRM) completeLocked(answers func(*Request) bool, requestID string, msg []byte) {
+	if r := c.requests[requestID]; r != nil {
+		if answers(r) {
+			c.settleLocked(r, Result{Message: msg})
+		}
+		return
+	}
+	for _, r := range c.requests {
+		if r.byEvent && answers(r) {
+			c.settleLocked(r, Result{Message: msg})
+		}
+	}
+}
+
+func jsonString(s string) RawJSON {
+	var w jwriter.Writer
+	w.String(s)
+	return w.Buffer.BuildBytes()
+}
+
+func marshal(f func(*jwriter.Writer)) RawJSON {
+	var w jwriter.Writer
+	f(&w)
+	return w.Buffer.BuildBytes()
+}

@@ -233,13 +233,9 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 		c.heard = true
 		out = append(out, Delivery{OnAgentStateChange, messageText(&env)})
 	case env.Topic == TopicAgent && env.Subtopic == SubtopicSetAgentState && env.Message.Error == nil:
-		m, isEvent, err := agentEvent(env.rawMessage)
-		switch {
-		case err != nil:
-			diag(ReasonBadShape, "SetAgentState: "+string(MaskPhoneNumbers([]byte(err.Error()))))
-		case isEvent:
-			out = append(out, c.applyAgentEventLocked(&env, &m)...)
-		default: // the older dialect's acknowledgement of its SetAgentState request
+		if env.Message.AgentData != nil {
+			out = append(out, c.applyAgentEventLocked(&env)...)
+		} else { // the older dialect's acknowledgement of its SetAgentState request
 			c.replyLocked(&env, diag)
 		}
 	case env.Subtopic == SubtopicInboundCallStateChange:

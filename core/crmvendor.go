@@ -2,7 +2,6 @@ package core
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/mailru/easyjson/jlexer"
 	"github.com/mailru/easyjson/jwriter"
@@ -33,6 +32,7 @@ type outgoing struct {
 	args                *RequestArgs // the older dialect's arguments; a vendor softphone ignores them
 	legacyTopic, legacy string       // the older dialect's topic and subtopic; "" if it has none
 	asked               AgentStateMessage
+	invalid             string // why the data is refused before anything is sent ("" if it is not)
 }
 
 // Vendor returns the outgoing form of a request the older dialect does not have (the agent's requests, SetMakeCall,
@@ -48,13 +48,21 @@ type Outgoing struct{ o outgoing }
 func NotReady(reason string) *Outgoing {
 	req, _ := LookupRequest(TopicAgent, "SetNotReady")
 	d := NotReadyData{ReasonCodeID: reason}
-	return &Outgoing{o: outgoing{req: req, data: marshal(d.MarshalEasyJSON), asked: AgentStateMessage{Label: reason, Code: reason}}}
+	o := outgoing{req: req, data: marshal(d.MarshalEasyJSON), asked: AgentStateMessage{Label: reason, Code: reason}}
+	if reason == "" {
+		o.invalid = `The data must be {"ReasonCodeId": the name of a not-routable agent state}.`
+	}
+	return &Outgoing{o: o}
 }
 
 // UpdateState is UpdateState {label, code, type}.
 func UpdateState(s AgentStateMessage) *Outgoing {
 	req, _ := LookupRequest(TopicAgent, "UpdateState")
-	return &Outgoing{o: outgoing{req: req, data: marshal(s.MarshalEasyJSON), asked: s}}
+	o := outgoing{req: req, data: marshal(s.MarshalEasyJSON), asked: s}
+	if s.Label == "" && s.Code == "" {
+		o.invalid = `The data must be {"label", "code", "type"} of an agent state, with a code or a label.`
+	}
+	return &Outgoing{o: o}
 }
 
 // VendorControl is the Control of a vendor request made by the CRM method method: its error type and message
@@ -62,7 +70,7 @@ func UpdateState(s AgentStateMessage) *Outgoing {
 func VendorControl(method string, req VendorRequest) Control {
 	k := req.Err
 	if k.Type == "" {
-		k = ErrorKind{strings.ToUpper(req.Subtopic) + "_FAILED", req.Subtopic + " failed."}
+		k = ErrorKind{asciiUpper(req.Subtopic) + "_FAILED", req.Subtopic + " failed."}
 	}
 	return Control{Method: method, Subtopic: req.Subtopic, Button: req.CallButton, ErrorType: k.Type, ErrorMessage: k.Message}
 }
@@ -92,11 +100,14 @@ func legacyCall(ctrl Control, args *RequestArgs) outgoing {
 	if args != nil {
 		switch {
 		case req.Data == DataDigits:
-			o.data = jsonString(args.Digits)
+			o.data = JSONString(args.Digits)
+			if !ValidDigits(args.Digits) {
+				o.invalid = "Digits must be 1 to 64 of 0-9 * # , (got \"" + args.Digits + "\")."
+			}
 		case req.Data == DataConnection && args.ConnectionID != "":
-			o.data = jsonString(args.ConnectionID)
+			o.data = JSONString(args.ConnectionID)
 		case ctrl.Button == Consult && args.PhoneNumber != "":
-			o.data = jsonString(args.PhoneNumber)
+			o.data = JSONString(args.PhoneNumber)
 		}
 	}
 	return o
@@ -141,11 +152,11 @@ func (c *CRM) begin(ctrl Control, o outgoing) *Request {
 	if o.req.Data == DataConnection && env.Data == nil && c.contact != nil {
 		// The vendor's sample names the agent's own connection: the softphone holds the customer's leg.
 		if leg := c.contact.AgentLeg(); leg != nil {
-			env.Data = jsonString(leg.ID)
+			env.Data = JSONString(leg.ID)
 		}
 	}
-	if err := checkData(&env, o.req); err != nil && !legacy {
-		c.settleLocked(r, Result{Err: ctrl.Fail(CauseInvalidArgument, "The data "+err.Detail+".")})
+	if o.invalid != "" {
+		c.settleLocked(r, Result{Err: ctrl.Fail(CauseInvalidArgument, o.invalid)})
 		return r
 	}
 	c.nextID++
@@ -177,26 +188,6 @@ func (c *CRM) begin(ctrl Control, o outgoing) *Request {
 		c.settleLocked(r, Result{Message: []byte("null")})
 	}
 	return r
-}
-
-// checkData checks the data of a request whose shape the caller chose (digits, a target, a reason, a state);
-// a missing connection id is left to the softphone, which names the call's leg itself.
-func checkData(env *Envelope, req VendorRequest) *DataError {
-	var err error
-	switch req.Data {
-	case DataDigits:
-		_, err = env.DataDigits()
-	case DataTarget:
-		_, err = env.DataTarget()
-	case DataReasonCode:
-		_, err = env.DataReasonCode()
-	case DataAgentState:
-		_, err = env.DataAgentState()
-	}
-	if de, ok := err.(*DataError); ok {
-		return de
-	}
-	return nil
 }
 
 // agentView is what the vendor's agent messages have said of the agent: enough for its five buttons.
@@ -266,33 +257,26 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 		c.replyLocked(&env, diag)
 		return out, true
 	}
-	l := jlexer.Lexer{Data: raw}
+	m := env.Message
 	switch {
-	case env.Topic == TopicApp:
-		var m AppStateSyncMessage
-		m.UnmarshalEasyJSON(&l)
 	case env.Topic == TopicInboundCall:
-		var m CallStateSyncMessage
-		if m.UnmarshalEasyJSON(&l); l.Ok() {
-			c.applyCallSyncLocked(&m)
+		var sync CallStateSyncMessage
+		l := jlexer.Lexer{Data: raw}
+		if sync.UnmarshalEasyJSON(&l); l.Error() != nil {
+			diag(ReasonBadShape, "InboundCall/StateSync: "+string(MaskPhoneNumbers([]byte(l.Error().Error()))))
+			return out, true
 		}
-	case env.Subtopic == SubtopicCcpAgentState:
-		var m CcpAgentStateMessage
-		m.UnmarshalEasyJSON(&l)
-	case env.Subtopic == SubtopicLogoutSuccess:
-		var m LogoutMessage
-		if m.UnmarshalEasyJSON(&l); l.Ok() {
-			c.agentView = agentView{known: true, login: m.LoginState}
+		c.applyCallSyncLocked(&sync)
+	case env.Topic == TopicAgent && env.Subtopic != SubtopicCcpAgentState:
+		v := agentView{known: true, login: m.LoginState, muted: c.agentView.muted}
+		if m.AgentInfo != nil {
+			v.muted = m.AgentInfo.Muted
 		}
-	default: // LoginSuccess, Agent/StateSync
-		var m AgentSyncMessage
-		if m.UnmarshalEasyJSON(&l); l.Ok() {
-			c.applyAgentSyncLocked(&m)
+		if s := m.AgentState; s != nil {
+			v.state = s.Type
+			c.keepAgentLocked(&AgentStateMessage{Label: s.Name, Code: s.Name, Type: string(s.Type)})
 		}
-	}
-	if err := l.Error(); err != nil {
-		diag(ReasonBadShape, env.Topic+"/"+env.Subtopic+": "+string(MaskPhoneNumbers([]byte(err.Error()))))
-		return out, true
+		c.agentView = v
 	}
 	c.heard = true
 	msg := messageText(&env)
@@ -310,18 +294,11 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 	return append(out, Delivery{env.Subtopic, msg}), true
 }
 
-// agentEvent decodes a SetAgentState message; ok is false for the older dialect's acknowledgement, which has
-// no data.
-func agentEvent(raw []byte) (m SetAgentStateMessage, ok bool, err error) {
-	l := jlexer.Lexer{Data: raw}
-	m.UnmarshalEasyJSON(&l)
-	return m, m.Data.State != "" || m.Rules.Form == RulesObject, l.Error()
-}
-
 // applyAgentEventLocked keeps what a vendor SetAgentState event says and ends the requests it answers.
-func (c *CRM) applyAgentEventLocked(env *Envelope, m *SetAgentStateMessage) []Delivery {
-	c.agentView = agentView{known: true, login: LoggedIn, state: m.Data.Type, muted: m.Data.Muted}
-	c.keepAgentLocked(&AgentStateMessage{Label: m.Event, Code: m.Event, Type: string(m.Data.Type)})
+func (c *CRM) applyAgentEventLocked(env *Envelope) []Delivery {
+	m := env.Message
+	c.agentView = agentView{known: true, login: LoggedIn, state: m.AgentData.Type, muted: m.AgentData.Muted}
+	c.keepAgentLocked(&AgentStateMessage{Label: m.Event, Code: m.Event, Type: string(m.AgentData.Type)})
 	c.heard = true
 	msg := messageText(env)
 	c.completeLocked(func(r *Request) bool {
@@ -329,30 +306,18 @@ func (c *CRM) applyAgentEventLocked(env *Envelope, m *SetAgentStateMessage) []De
 		case "SetNotReady", "UpdateState":
 			a := &r.asked
 			return (a.Label != "" && m.Event == a.Label) || (a.Code != "" && m.Event == a.Code) ||
-				(m.Data.ReasonCode != nil && a.Label != "" && m.Data.ReasonCode.ID == a.Label) ||
-				(a.Type == string(AgentTypeRoutable) && m.Data.Type == AgentTypeRoutable)
+				(m.AgentData.ReasonCode != nil && a.Label != "" && m.AgentData.ReasonCode.ID == a.Label) ||
+				(a.Type == string(AgentTypeRoutable) && m.AgentData.Type == AgentTypeRoutable)
 		case "GetAgentState":
 			return true
 		case "Mute":
-			return m.Data.Muted
+			return m.AgentData.Muted
 		case "Unmute":
-			return !m.Data.Muted
+			return !m.AgentData.Muted
 		}
 		return false
 	}, env.RequestID, msg)
 	return []Delivery{{OnSetAgentState, msg}}
-}
-
-func (c *CRM) applyAgentSyncLocked(m *AgentSyncMessage) {
-	v := agentView{known: true, login: m.LoginState, muted: c.agentView.muted}
-	if m.AgentInfo != nil {
-		v.muted = m.AgentInfo.Muted
-	}
-	if m.AgentState != nil {
-		v.state = m.AgentState.Type
-		c.keepAgentLocked(&AgentStateMessage{Label: m.AgentState.Name, Code: m.AgentState.Name, Type: string(m.AgentState.Type)})
-	}
-	c.agentView = v
 }
 
 // applyCallSyncLocked replaces the contact with the one an InboundCall/StateSync describes.
@@ -429,7 +394,19 @@ func (c *CRM) completeLocked(answers func(*Request) bool, requestID string, msg 
 	}
 }
 
-func jsonString(s string) RawJSON {
+// asciiUpper upper-cases a subtopic (ASCII): strings.ToUpper would link Unicode's case tables into the module.
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// JSONString returns s as a JSON string: a request's data.
+func JSONString(s string) RawJSON {
 	var w jwriter.Writer
 	w.String(s)
 	return w.Buffer.BuildBytes()

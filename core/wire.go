@@ -86,6 +86,41 @@ type Message struct {
 	Agent *AgentStateMessage `json:"agent,omitempty"`
 	// Calls is the full state on Snapshot envelopes: one call event per connection of the current contact.
 	Calls []CallEvent `json:"calls,omitempty"`
+
+	// What a CRM reads of the vendor's agent messages (vendor.go has their whole shapes, which a softphone
+	// writes): SetAgentState's event and data; LoginSuccess', LogoutSuccess' and Agent/StateSync's loginState,
+	// agentInfo.muted and agentState. Decoding them here, with the envelope, costs the module far less than
+	// decoding each message again into its own type.
+	Event      string           `json:"event,omitempty"`
+	AgentData  *AgentEventData  `json:"data,omitempty"`
+	LoginState LoginState       `json:"loginState,omitempty"`
+	AgentInfo  *AgentMuted      `json:"agentInfo,omitempty"`
+	AgentState *AgentStateBrief `json:"agentState,omitempty"`
+}
+
+// AgentEventData is what a CRM reads of SetAgentState's data.
+//
+//easyjson:json
+type AgentEventData struct {
+	Muted      bool           `json:"muted"`
+	State      string         `json:"state"`
+	Type       AgentStateType `json:"type"`
+	ReasonCode *ReasonCode    `json:"reasonCode,omitempty"`
+}
+
+// AgentMuted is what a CRM reads of agentInfo.
+//
+//easyjson:json
+type AgentMuted struct {
+	Muted bool `json:"muted"`
+}
+
+// AgentStateBrief is what a CRM reads of agentState.
+//
+//easyjson:json
+type AgentStateBrief struct {
+	Type AgentStateType `json:"type"`
+	Name string         `json:"name"`
 }
 
 // WireError is the "error" of an error reply, as in the vendor page's Possible Error Cases table.

@@ -704,6 +704,60 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 				}
 				in.Delim(']')
 			}
+		case "event":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Event = string(in.UnsafeString())
+			}
+		case "data":
+			if in.IsNull() {
+				in.Skip()
+				out.AgentData = nil
+			} else {
+				if out.AgentData == nil {
+					out.AgentData = new(AgentEventData)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.AgentData).UnmarshalEasyJSON(in)
+				}
+			}
+		case "loginState":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.LoginState = LoginState(in.UnsafeString())
+			}
+		case "agentInfo":
+			if in.IsNull() {
+				in.Skip()
+				out.AgentInfo = nil
+			} else {
+				if out.AgentInfo == nil {
+					out.AgentInfo = new(AgentMuted)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.AgentInfo).UnmarshalEasyJSON(in)
+				}
+			}
+		case "agentState":
+			if in.IsNull() {
+				in.Skip()
+				out.AgentState = nil
+			} else {
+				if out.AgentState == nil {
+					out.AgentState = new(AgentStateBrief)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.AgentState).UnmarshalEasyJSON(in)
+				}
+			}
 		default:
 			in.SkipRecursive()
 		}
@@ -772,6 +826,56 @@ func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore5(out *jwriter.Writer,
 			}
 			out.RawByte(']')
 		}
+	}
+	if in.Event != "" {
+		const prefix string = ",\"event\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		out.String(string(in.Event))
+	}
+	if in.AgentData != nil {
+		const prefix string = ",\"data\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		(*in.AgentData).MarshalEasyJSON(out)
+	}
+	if in.LoginState != "" {
+		const prefix string = ",\"loginState\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		out.String(string(in.LoginState))
+	}
+	if in.AgentInfo != nil {
+		const prefix string = ",\"agentInfo\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		(*in.AgentInfo).MarshalEasyJSON(out)
+	}
+	if in.AgentState != nil {
+		const prefix string = ",\"agentState\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		(*in.AgentState).MarshalEasyJSON(out)
 	}
 	out.RawByte('}')
 }
@@ -1366,4 +1470,209 @@ func (v AgentStateMessage) MarshalEasyJSON(w *jwriter.Writer) {
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *AgentStateMessage) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore10(l, v)
+}
+func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore11(in *jlexer.Lexer, out *AgentStateBrief) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "type":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Type = AgentStateType(in.UnsafeString())
+			}
+		case "name":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Name = string(in.UnsafeString())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore11(out *jwriter.Writer, in AgentStateBrief) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"type\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.Type))
+	}
+	{
+		const prefix string = ",\"name\":"
+		out.RawString(prefix)
+		out.String(string(in.Name))
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v AgentStateBrief) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore11(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *AgentStateBrief) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore11(l, v)
+}
+func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore12(in *jlexer.Lexer, out *AgentMuted) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "muted":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Muted = bool(in.Bool())
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore12(out *jwriter.Writer, in AgentMuted) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"muted\":"
+		out.RawString(prefix[1:])
+		out.Bool(bool(in.Muted))
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v AgentMuted) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore12(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *AgentMuted) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore12(l, v)
+}
+func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore13(in *jlexer.Lexer, out *AgentEventData) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "muted":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Muted = bool(in.Bool())
+			}
+		case "state":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.State = string(in.UnsafeString())
+			}
+		case "type":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Type = AgentStateType(in.UnsafeString())
+			}
+		case "reasonCode":
+			if in.IsNull() {
+				in.Skip()
+				out.ReasonCode = nil
+			} else {
+				if out.ReasonCode == nil {
+					out.ReasonCode = new(ReasonCode)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					(*out.ReasonCode).UnmarshalEasyJSON(in)
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore13(out *jwriter.Writer, in AgentEventData) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"muted\":"
+		out.RawString(prefix[1:])
+		out.Bool(bool(in.Muted))
+	}
+	{
+		const prefix string = ",\"state\":"
+		out.RawString(prefix)
+		out.String(string(in.State))
+	}
+	{
+		const prefix string = ",\"type\":"
+		out.RawString(prefix)
+		out.String(string(in.Type))
+	}
+	if in.ReasonCode != nil {
+		const prefix string = ",\"reasonCode\":"
+		out.RawString(prefix)
+		(*in.ReasonCode).MarshalEasyJSON(out)
+	}
+	out.RawByte('}')
+}
+
+// MarshalEasyJSON supports easyjson.Marshaler interface
+func (v AgentEventData) MarshalEasyJSON(w *jwriter.Writer) {
+	easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore13(w, v)
+}
+
+// UnmarshalEasyJSON supports easyjson.Unmarshaler interface
+func (v *AgentEventData) UnmarshalEasyJSON(l *jlexer.Lexer) {
+	easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore13(l, v)
 }

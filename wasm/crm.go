@@ -186,8 +186,23 @@ func (b *crmBridge) object() (safejs.Value, error) {
 		"setAgentState": b.request(core.SetAgentStateControl(), agentStateArgs),
 	}
 	controls := core.Controls()
+	closing := append(controls[:], core.SetAgentStateControl())
 	for _, ctrl := range controls {
 		methods[ctrl.Method] = b.request(ctrl, b.argsParser(ctrl))
+	}
+	for _, m := range vendorMethods {
+		req, _ := core.LookupRequest(m.topic, m.subtopic)
+		ctrl := core.VendorControl(m.name, req)
+		methods[m.name] = func(_ safejs.Value, args []safejs.Value) any {
+			return b.start(ctrl, func() (*core.Request, error) {
+				out, err := b.vendorOutgoing(req, args)
+				if err != nil {
+					return nil, err
+				}
+				return b.core.Send(m.name, out), nil
+			})
+		}
+		closing = append(closing, ctrl)
 	}
 	if err := b.funcs.install(obj, methods, b.panicked); err != nil {
 		return safejs.Value{}, err
@@ -198,7 +213,7 @@ func (b *crmBridge) object() (safejs.Value, error) {
 	// The error each request method rejects with once the bridge is closed, for the loader: Go releases the
 	// bridge's functions when it closes, and the loader then rejects calls itself, with this error.
 	errs := []byte("{")
-	for i, c := range append(controls[:], core.SetAgentStateControl()) {
+	for i, c := range closing {
 		if i > 0 {
 			errs = append(errs, ',')
 		}
@@ -222,29 +237,39 @@ func (b *crmBridge) object() (safejs.Value, error) {
 // timer gives up on it.
 func (b *crmBridge) request(ctrl core.Control, parse func([]safejs.Value) (*core.RequestArgs, error)) func(safejs.Value, []safejs.Value) any {
 	return func(_ safejs.Value, args []safejs.Value) any {
-		p, err := b.rt.fast.deferred()
-		if err != nil {
-			// Promise.reject needs no deferred: the page still gets a Promise, rejected with why.
-			v, _ := b.rt.promise.Call("reject", b.rt.newError(ctrl.Fail(core.CauseInternal, "No Promise could be made: "+err.Error())))
-			return v
-		}
-		reqArgs, err := parse(args)
-		if err != nil {
-			b.rt.settle(p, nil, ctrl.Fail(core.CauseInvalidArgument, err.Error()))
-			return p.promise
-		}
-		req := b.core.Begin(ctrl, reqArgs)
-		b.pendingMu.Lock()
-		b.pending = append(b.pending, pendingRequest{req: req, promise: p})
-		b.pendingMu.Unlock()
-		select {
-		case <-req.Done(): // refused at once (NOT_ALLOWED, closed, the softphone failed or is gone)
-			b.settleEnded()
-		default:
-			go b.expire(req)
-		}
+		return b.start(ctrl, func() (*core.Request, error) {
+			reqArgs, err := parse(args)
+			if err != nil {
+				return nil, err
+			}
+			return b.core.Begin(ctrl, reqArgs), nil
+		})
+	}
+}
+
+// start makes the Promise of one request, which begin sends (or refuses, with an INVALID_ARGUMENT error).
+func (b *crmBridge) start(ctrl core.Control, begin func() (*core.Request, error)) any {
+	p, err := b.rt.fast.deferred()
+	if err != nil {
+		// Promise.reject needs no deferred: the page still gets a Promise, rejected with why.
+		v, _ := b.rt.promise.Call("reject", b.rt.newError(ctrl.Fail(core.CauseInternal, "No Promise could be made: "+err.Error())))
+		return v
+	}
+	req, err := begin()
+	if err != nil {
+		b.rt.settle(p, nil, ctrl.Fail(core.CauseInvalidArgument, err.Error()))
 		return p.promise
 	}
+	b.pendingMu.Lock()
+	b.pending = append(b.pending, pendingRequest{req: req, promise: p})
+	b.pendingMu.Unlock()
+	select {
+	case <-req.Done(): // refused at once (NOT_ALLOWED, closed, the softphone failed or is gone)
+		b.settleEnded()
+	default:
+		go b.expire(req)
+	}
+	return p.promise
 }
 
 // expire gives up on req after the timeout, unless it has ended by then.
@@ -285,6 +310,89 @@ func (b *crmBridge) settleEnded() {
 		v, err := b.rt.parseJSON(res.Message)
 		b.rt.settle(p.promise, v, err)
 	}
+}
+
+// vendorMethods are the methods of the vendor's requests that the older dialect does not have
+// (web/docs/api.md), with the request each sends.
+var vendorMethods = [...]struct{ name, topic, subtopic string }{
+	{"makeCall", core.TopicInboundCall, "SetMakeCall"},
+	{"blindTransfer", core.TopicInboundCall, "Blindtransfer"},
+	{"mute", core.TopicAgent, "Mute"},
+	{"unmute", core.TopicAgent, "Unmute"},
+	{"getAgentState", core.TopicAgent, "GetAgentState"},
+	{"login", core.TopicAgent, "Login"},
+	{"logout", core.TopicAgent, "Logout"},
+	{"setNotReady", core.TopicAgent, "SetNotReady"},
+	{"updateState", core.TopicAgent, "UpdateState"},
+	{"stateSync", core.TopicInboundCall, core.SubtopicStateSync},
+}
+
+// vendorOutgoing reads the JavaScript arguments of the vendor method that sends req.
+func (b *crmBridge) vendorOutgoing(req core.VendorRequest, args []safejs.Value) (*core.Outgoing, error) {
+	switch req.Subtopic {
+	case "SetMakeCall", "Blindtransfer":
+		data, err := b.targetData(args)
+		return core.Vendor(req, data), err
+	case "SetNotReady":
+		reason, err := stringArg(args, "reason code id (the name of a not-routable agent state)")
+		return core.NotReady(reason), err
+	case "UpdateState":
+		return b.updateStateArgs(args)
+	case core.SubtopicStateSync:
+		if len(args) == 0 || args[0].IsUndefined() {
+			return core.Vendor(req, nil), nil
+		}
+		topic, err := stringArg(args, "topic (App, Agent or InboundCall)")
+		if r, ok := core.LookupRequest(topic, core.SubtopicStateSync); ok && err == nil && topic != core.TopicOutboundCall {
+			return core.Vendor(r, nil), nil
+		}
+		return nil, errors.New("stateSync takes the topic App, Agent or InboundCall")
+	}
+	return core.Vendor(req, nil), nil
+}
+
+// targetData reads makeCall's and blindTransfer's argument: a phone number (a string) or an endpoint object
+// (a quick connect), as JSON; core checks it.
+func (b *crmBridge) targetData(args []safejs.Value) (core.RawJSON, error) {
+	errShape := errors.New("expected an E.164 phone number string or an endpoint object (a quick connect)")
+	if len(args) == 0 {
+		return nil, errShape
+	}
+	switch v := args[0]; {
+	case v.Type() == safejs.TypeString:
+		s, err := v.String()
+		if err != nil {
+			return nil, err
+		}
+		return core.JSONString(s), nil
+	case v.Type() == safejs.TypeObject && !v.IsNull():
+		text, err := b.rt.json.Call("stringify", v)
+		if err != nil {
+			return nil, errShape
+		}
+		s, err := text.String()
+		return core.RawJSON(s), err
+	}
+	return nil, errShape
+}
+
+// updateStateArgs reads updateState({label, code, type}).
+func (b *crmBridge) updateStateArgs(args []safejs.Value) (*core.Outgoing, error) {
+	if len(args) == 0 || args[0].Type() != safejs.TypeObject || args[0].IsNull() {
+		return nil, errors.New("updateState takes {label, code, type} of an agent state")
+	}
+	var s core.AgentStateMessage
+	for _, f := range []struct {
+		name string
+		to   *string
+	}{{"label", &s.Label}, {"code", &s.Code}, {"type", &s.Type}} {
+		v, _, err := optString(b.rt, args[0], f.name)
+		if err != nil {
+			return nil, err
+		}
+		*f.to = v
+	}
+	return core.UpdateState(s), nil
 }
 
 // argsParser returns how a control reads its JavaScript arguments.

@@ -171,18 +171,26 @@ export interface CrmBridge {
   /**
    * Hangs up (subtopic `Disconnect`, `DISCONNECT_CALL_FAILED`). Without a target: on a two-party call the agent
    * leaves; with a third party live, the last party whose disconnect button is `Enable` is dropped. With
-   * `{connectionId}`, that party's leg.
+   * `{connectionId}`, that party's leg. `data` carries the connection id (the agent's own by default, as the
+   * vendor's sample sends it). Against a softphone that sends no acknowledgement, it resolves with the event
+   * showing the leg disconnected.
    */
   disconnectCall(target?: ConnectionTarget): Promise<AckMessage>;
-  /** Holds a party (subtopic `Hold`, `HOLD_CALL_FAILED`): `{connectionId}`, else the first connected party (the customer first). */
+  /**
+   * Holds a party (subtopic `Hold`, `HOLD_CALL_FAILED`): `{connectionId}`, else the first connected party (the
+   * customer first); `data` carries the connection id (the agent's own by default). Against a softphone that
+   * sends no acknowledgement, it resolves with the event showing the party on hold.
+   */
   holdCall(target?: ConnectionTarget): Promise<AckMessage>;
   /** Resumes a held party (subtopic `Resume`, `RESUME_CALL_FAILED`): `{connectionId}`, else the first one on hold. */
   resumeCall(target?: ConnectionTarget): Promise<AckMessage>;
   /** Clears the contact after the call (subtopic `ClearContact`, `CLEAR_CONTACT_FAILED`). */
   clearContact(): Promise<AckMessage>;
   /**
-   * Sends DTMF digits on the agent's leg (subtopic `SendDigits`, `SEND_DIGITS_FAILED`, button `numberpad`):
-   * 1 to 64 of `0-9 * #` and `,` (a pause); anything else rejects with reason `INVALID_ARGUMENT`.
+   * Sends DTMF digits on the agent's leg (subtopic `SendDTMF` with the digits as `data`; `SendDigits` with
+   * `args.digits` to a ctibridge softphone of the older dialect; `SEND_DIGITS_FAILED`, button `numberpad`):
+   * 1 to 64 of `0-9 * #` and `,` (a pause); anything else rejects with reason `INVALID_ARGUMENT`. The vendor's
+   * softphone sends no event for digits: against it the Promise resolves with `null` once the request is posted.
    */
   sendDigits(digits: string): Promise<AckMessage>;
   /**
@@ -201,6 +209,43 @@ export interface CrmBridge {
    * Topic `Agent`, subtopic `SetAgentState`, error type `SET_AGENT_STATE_FAILED`. Not gated by ButtonStates.
    */
   setAgentState(name: string): Promise<AckMessage>;
+  /**
+   * Dials out (topic `InboundCall`, subtopic `SetMakeCall`, `MAKE_CALL_FAILED`, agent button `make_call`): an
+   * E.164 number or a Streams endpoint object (a quick connect). Resolves with the new contact's first
+   * `InboundCallStateChange` message.
+   */
+  makeCall(numberOrEndpoint: string | VendorEndpoint): Promise<InboundCallStateChangeMessage>;
+  /**
+   * Transfers the call and leaves it (subtopic `Blindtransfer`, `BLIND_TRANSFER_FAILED`): a number or a quick
+   * connect. Resolves with the event in which the agent's leg ends.
+   */
+  blindTransfer(target: string | VendorEndpoint): Promise<InboundCallStateChangeMessage>;
+  /** Mutes the agent (topic `Agent`, subtopic `Mute`, agent button `mute`). Resolves with the `SetAgentState` showing it muted. */
+  mute(): Promise<SetAgentStateMessage>;
+  /** Unmutes the agent (subtopic `Unmute`, an extension; agent button `unmute`). Resolves with the `SetAgentState` showing it unmuted. */
+  unmute(): Promise<SetAgentStateMessage>;
+  /**
+   * Sets a not-ready state by name (subtopic `SetNotReady`, data `{ReasonCodeId}`, agent button `NotReady`).
+   * Resolves with the `SetAgentState` event of that state; rejects with `AGENT_STATE_NOT_FOUND` or
+   * `UPDATE_AGENT_STATE_FAILED` from the softphone.
+   */
+  setNotReady(reasonCodeId: string): Promise<SetAgentStateMessage>;
+  /**
+   * Sets the agent's state (subtopic `UpdateState`, data `{label, code, type}`; type `routable` makes the agent
+   * available: agent button `Ready`, else `NotReady`). Resolves with the `SetAgentState` event of that state.
+   */
+  updateState(state: { label?: string; code?: string; type?: string }): Promise<SetAgentStateMessage>;
+  /** Asks for the agent's state (subtopic `GetAgentState`): resolves with the next `SetAgentState` message. */
+  getAgentState(): Promise<SetAgentStateMessage>;
+  /** Starts the agent's session (subtopic `Login`): resolves with the `LoginSuccess` message. */
+  login(): Promise<AgentSyncMessage>;
+  /** Ends the agent's session (subtopic `Logout`): resolves with the `LogoutSuccess` message. */
+  logout(): Promise<AgentSyncMessage>;
+  /**
+   * Asks for the state of one topic (subtopic `StateSync`; default `InboundCall`): resolves with that topic's
+   * `StateSync` message.
+   */
+  stateSync(topic?: "App" | "Agent" | "InboundCall"): Promise<AppStateSyncMessage | AgentSyncMessage | CallStateSyncMessage>;
   /** The call bar of the state the bridge holds: every button's state, with the reason for it (core/crm.go MarshalCallBar). */
   buttons(): CallBar;
   /** The agent's last reported state, or null before the softphone reported one. */
@@ -227,6 +272,16 @@ export interface CrmBridge {
    * disconnected events of its legs.
    */
   on(name: "Snapshot", callback: (message: SnapshotMessage) => void): Unsubscribe;
+  /** The vendor's agent event: every change of the agent's state or mute, and the reply to the agent's requests. */
+  on(name: "SetAgentState", callback: (message: SetAgentStateMessage) => void): Unsubscribe;
+  /** The agent's session started (the reply to `login()`). */
+  on(name: "LoginSuccess", callback: (message: AgentSyncMessage) => void): Unsubscribe;
+  /** The agent's session ended (the reply to `logout()`). */
+  on(name: "LogoutSuccess", callback: (message: AgentSyncMessage) => void): Unsubscribe;
+  /** The reply to a StateSync of any of the three topics; the message's shape tells which. */
+  on(name: "StateSync", callback: (message: AppStateSyncMessage | AgentSyncMessage | CallStateSyncMessage) => void): Unsubscribe;
+  /** The CCP's own agent state, when it differs from what the CRM asked for. */
+  on(name: "CcpAgentState", callback: (message: { name: string; type: string }) => void): Unsubscribe;
   /** A message refused or an anomaly seen; it changed nothing. */
   on(name: "diagnostic", callback: (diagnostic: Diagnostic) => void): Unsubscribe;
   /**
@@ -341,6 +396,74 @@ export interface LoadError extends Error {
    * error when it refused to start (for example ctibridge.js and ctibridge.wasm of different versions).
    */
   cause?: unknown;
+}
+
+/** A Streams endpoint, as the vendor's pages send it for SetMakeCall and Blindtransfer (either key spelling). */
+export interface VendorEndpoint {
+  endpointARN?: string;
+  EndpointARN?: string;
+  endpointId?: string;
+  type?: string;
+  Type?: string;
+  name?: string;
+  Name?: string;
+  phoneNumber?: string;
+  phonenumber?: string;
+  agentLogin?: string;
+  Queue?: string;
+}
+
+/** The agent's five buttons, as the vendor's agent messages carry them. */
+export interface AgentRules {
+  ButtonStates: { items: Partial<Record<"NotReady" | "Ready" | "make_call" | "mute" | "unmute", "Enable" | "Disable" | "Hide">>; count: number };
+  ResponseActual: { agentStateARN: string | null; type: string; name: string; startTimestamp: string | null };
+}
+
+/** message of Agent/SetAgentState (core/vendor.go SetAgentStateMessage). */
+export interface SetAgentStateMessage {
+  rules: AgentRules | "" | null;
+  data: {
+    muted: boolean;
+    name: string;
+    extension: string;
+    loginName: string;
+    softphoneEnabled: boolean;
+    state: "Ready" | "Not_Ready" | "Offline" | string;
+    reasonCode?: { id: string };
+    stateChangeTime: string;
+    type: string;
+  };
+  event: string;
+  source: "event";
+}
+
+/** message of Agent/LoginSuccess, LogoutSuccess and StateSync (core/vendor.go AgentSyncMessage, LogoutMessage). */
+export interface AgentSyncMessage {
+  loginState: "LoggedOut" | "LoggingIn" | "LoggingOut" | "LoggedIn";
+  agentInfo: { name: string; id?: string; extension: string; loginName: string; muted: boolean; softphoneEnabled: boolean } | null;
+  agentState: AgentRules["ResponseActual"] | null;
+  rules: AgentRules | "" | null;
+}
+
+/** message of App/StateSync. */
+export interface AppStateSyncMessage {
+  initState: "None" | "Loading" | "Loaded";
+}
+
+/** message of InboundCall/StateSync (core/vendor.go CallStateSyncMessage). */
+export interface CallStateSyncMessage {
+  attributes: { name: string; value: string | null }[];
+  queueName: string | null;
+  queueTimestamp: string | null;
+  calls: {
+    connectionId: string;
+    contactId: string;
+    phoneNumber: string | null;
+    status: string;
+    statusTimestamp: string;
+    type: string;
+    buttonStates: Record<string, boolean>;
+  }[];
 }
 
 /** `LoadError.reason`. Mirrors core/errors.go LoadCauses. */

@@ -360,6 +360,12 @@ func (c *CRM) completeCallLocked(env *Envelope, ev *CallEvent, conn *Connection,
 		return !conn.IsAgentLeg()
 	}
 	agentEnded := conn.IsAgentLeg() && conn.State == ConnDisconnected
+	cleared := false
+	defer func() {
+		if cleared {
+			c.contact = nil
+		}
+	}()
 	c.completeLocked(func(r *Request) bool {
 		switch r.subtopic {
 		case "Hold":
@@ -369,7 +375,12 @@ func (c *CRM) completeCallLocked(env *Envelope, ev *CallEvent, conn *Connection,
 			return conn.State == ConnConnected && (prev == "" || prev == ConnHold) && onParty(r)
 		case "Disconnect":
 			return conn.State == ConnDisconnected && (r.party == "" || conn.ID == r.party)
-		case "ClearContact", "Blindtransfer":
+		case "ClearContact":
+			// ClearContact is only Enable once the agent's leg has ended: the next event of the call is the
+			// clearing, after which the vendor's softphone says nothing more of the contact.
+			cleared = true
+			return true
+		case "Blindtransfer":
 			return agentEnded || ev.ResponseActual.ContactID != r.contactID
 		case "SetMakeCall":
 			return ev.ResponseActual.ContactID != r.contactID

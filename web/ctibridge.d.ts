@@ -206,7 +206,8 @@ export interface CrmBridge {
   conference(): Promise<AckMessage>;
   /**
    * Sets the agent's state by name (`"Available"`, `"Offline"`, a "Not Ready" state of the routing profile).
-   * Topic `Agent`, subtopic `SetAgentState`, error type `SET_AGENT_STATE_FAILED`. Not gated by ButtonStates.
+   * Topic `Agent`, subtopic `SetAgentState`, error type `SET_AGENT_STATE_FAILED`. Not gated by ButtonStates. To a
+   * softphone that has not said `Hello` (the vendor's), sent as `UpdateState {label: name, code: name}`.
    */
   setAgentState(name: string): Promise<AckMessage>;
   /**

@@ -14,29 +14,34 @@ type Control struct {
 // SetAgentState pseudo-control has no button, and the zero Button is Answer.)
 func (c Control) IsAnswer() bool { return c.Subtopic == "Answer" }
 
-// Controls lists every call control, one per button, in button order. Answer is verbatim from the vendor page;
-// the others follow its pattern. The roles still send and answer these; the vendor's own table, Requests
-// (requests.go), is the source of truth they move to (issue 14): it names SendDigits SendDTMF ("Failed to send
-// DTMF.") and Hold's message "Call hold failed.", which this table keeps until the end-to-end tests move with it. It is an array, so that looking a control up (on every envelope decoded)
-// allocates nothing.
+// Controls lists every call control, one per button, in button order: the subtopic, error type and message are
+// the request's in the vendor's table, Requests (requests.go), and a test holds them equal. It is an array, so
+// that looking a control up (on every envelope decoded) allocates nothing.
 func Controls() [ButtonCount]Control {
 	return [ButtonCount]Control{
 		{"answerCall", "Answer", Answer, "ANSWER_CALL_FAILED", "Answering call failed."},
 		{"rejectCall", "Reject", Reject, "REJECT_CALL_FAILED", "Rejecting call failed."},
 		{"disconnectCall", "Disconnect", Disconnect, "DISCONNECT_CALL_FAILED", "Disconnecting call failed."},
-		{"holdCall", "Hold", Hold, "HOLD_CALL_FAILED", "Holding call failed."},
+		{"holdCall", "Hold", Hold, "HOLD_CALL_FAILED", "Call hold failed."},
 		{"resumeCall", "Resume", Resume, "RESUME_CALL_FAILED", "Resuming call failed."},
 		{"clearContact", "ClearContact", ClearContact, "CLEAR_CONTACT_FAILED", "Clearing contact failed."},
 		{"consult", "Consult", Consult, "CONSULT_FAILED", "Consulting failed."},
-		{"sendDigits", "SendDigits", Numberpad, "SEND_DIGITS_FAILED", "Sending digits failed."},
+		{"sendDigits", "SendDTMF", Numberpad, "SEND_DTMF_FAILED", "Failed to send DTMF."},
 		{"swap", "Swap", Swap, "SWAP_FAILED", "Swapping calls failed."},
 		{"transfer", "Transfer", Transfer, "TRANSFER_FAILED", "Transferring call failed."},
 		{"conference", "Conference", Conference, "CONFERENCE_FAILED", "Conferencing failed."},
 	}
 }
 
-// ControlBySubtopic returns the control whose request has the given subtopic.
+// olderDigitsSubtopic is SendDTMF as ctibridge CRMs before the vendor's whole API sent it (with args.digits): a
+// softphone still answers it, so that a CRM page deployed earlier keeps working.
+const olderDigitsSubtopic = "SendDigits"
+
+// ControlBySubtopic returns the control whose request has the given subtopic (SendDigits is SendDTMF).
 func ControlBySubtopic(subtopic string) (Control, bool) {
+	if subtopic == olderDigitsSubtopic {
+		subtopic = "SendDTMF"
+	}
 	for _, c := range Controls() {
 		if c.Subtopic == subtopic {
 			return c, true

@@ -121,7 +121,7 @@ func (c *CRM) helloLocked() {
 // to a softphone that does not answer the handshake (the vendor's), hears nothing until the call changes, and
 // must still be able to answer it.
 func (c *CRM) Begin(ctrl Control, args *RequestArgs) *Request {
-	return c.begin(ctrl, legacyCall(ctrl, args))
+	return c.begin(ctrl, callRequest(ctrl, args))
 }
 
 // Abandon ends r with cause (CauseTimeout when no reply came in time) unless it has already ended.
@@ -235,8 +235,8 @@ func (c *CRM) Receive(data []byte, origin string) []Delivery {
 	case env.Topic == TopicAgent && env.Subtopic == SubtopicSetAgentState && env.Message.Error == nil:
 		if env.Message.AgentData != nil {
 			out = append(out, c.applyAgentEventLocked(&env)...)
-		} else { // the older dialect's acknowledgement of its SetAgentState request
-			c.replyLocked(&env, diag)
+		} else {
+			diag(ReasonBadShape, "SetAgentState without data")
 		}
 	case env.Subtopic == SubtopicInboundCallStateChange:
 		if env.Message.Call == nil {

@@ -18,24 +18,17 @@ const (
 	OnCcpAgentState = SubtopicCcpAgentState
 )
 
-// outgoing is one request as the CRM sends it: the vendor's request and data, and, for a request a ctibridge
-// softphone of the older dialect knows under another name or with other arguments, that form.
-//
-// TRANSITION (issue 14): until the softphone side speaks the vendor's requests, a CRM that has heard a ctibridge
-// softphone's Hello sends the older form (legacy, args) of the requests that have one, and waits for its
-// acknowledgement; to any other peer it sends the vendor's form and completes each request from the event it
-// causes. Once the softphone serves the vendor's requests, sendsLegacyLocked returns false and legacy, args
-// and SetAgentStateControl's request go.
+// outgoing is one request as the CRM sends it: the vendor's request and data. args are the control's arguments as
+// the JavaScript method took them: the CRM checks them against the call it holds (Plan) and sends only data.
 type outgoing struct {
-	req                 VendorRequest
-	data                RawJSON      // the vendor's data; nil for none (a Hold without one names the agent's leg)
-	args                *RequestArgs // the older dialect's arguments; a vendor softphone ignores them
-	legacyTopic, legacy string       // the older dialect's topic and subtopic; "" if it has none
-	asked               AgentStateMessage
-	invalid             string // why the data is refused before anything is sent ("" if it is not)
+	req     VendorRequest
+	data    RawJSON      // the vendor's data; nil for none (a Hold without one names the agent's leg)
+	args    *RequestArgs // what Plan checks; never sent
+	asked   AgentStateMessage
+	invalid string // why the data is refused before anything is sent ("" if it is not)
 }
 
-// Vendor returns the outgoing form of a request the older dialect does not have (the agent's requests, SetMakeCall,
+// Vendor returns the outgoing form of a request that is not a call control (the agent's requests, SetMakeCall,
 // Blindtransfer, the StateSyncs). data must be valid JSON (a string or an object) or nil.
 func Vendor(req VendorRequest, data RawJSON) *Outgoing {
 	return &Outgoing{o: outgoing{req: req, data: data}}
@@ -81,22 +74,19 @@ func (c *CRM) Send(method string, out *Outgoing) *Request {
 	return c.begin(VendorControl(method, out.o.req), out.o)
 }
 
-// legacyCall is the outgoing form of a call control of the older dialect (Begin).
-func legacyCall(ctrl Control, args *RequestArgs) outgoing {
+// callRequest is the vendor's request of a call control (Begin): the control's subtopic, its arguments as the
+// request's data. setAgentState's pseudo-control becomes UpdateState.
+func callRequest(ctrl Control, args *RequestArgs) outgoing {
 	if ctrl.Subtopic == SubtopicSetAgentState {
 		req, _ := LookupRequest(TopicAgent, "UpdateState")
 		s := AgentStateMessage{}
 		if args != nil {
 			s = AgentStateMessage{Label: args.AgentState, Code: args.AgentState}
 		}
-		return outgoing{req: req, data: marshal(s.MarshalEasyJSON), args: args, legacyTopic: TopicAgent, legacy: SubtopicSetAgentState, asked: s}
+		return outgoing{req: req, data: marshal(s.MarshalEasyJSON), args: args, asked: s}
 	}
-	sub := ctrl.Subtopic
-	if sub == "SendDigits" {
-		sub = "SendDTMF"
-	}
-	req, _ := LookupRequest(TopicInboundCall, sub)
-	o := outgoing{req: req, args: args, legacyTopic: TopicInboundCall, legacy: ctrl.Subtopic}
+	req, _ := LookupRequest(TopicInboundCall, ctrl.Subtopic)
+	o := outgoing{req: req, args: args}
 	if args != nil {
 		switch {
 		case req.Data == DataDigits:
@@ -108,14 +98,12 @@ func legacyCall(ctrl Control, args *RequestArgs) outgoing {
 			o.data = JSONString(args.ConnectionID)
 		case ctrl.Button == Consult && args.PhoneNumber != "":
 			o.data = JSONString(args.PhoneNumber)
+		case ctrl.Button == Consult && args.QuickConnect != "":
+			o.data = RawJSON(`{"Name":` + string(JSONString(args.QuickConnect)) + `}`)
 		}
 	}
 	return o
 }
-
-// sendsLegacyLocked reports whether o goes in the older dialect: to a ctibridge softphone (it has said Hello),
-// for a request that dialect has. See outgoing's TRANSITION.
-func (c *CRM) sendsLegacyLocked(o *outgoing) bool { return c.peerEpoch != "" && o.legacy != "" }
 
 // begin checks and sends one request (Begin, Send).
 func (c *CRM) begin(ctrl Control, o outgoing) *Request {
@@ -143,12 +131,8 @@ func (c *CRM) begin(ctrl Control, o outgoing) *Request {
 		c.settleLocked(r, Result{Err: err})
 		return r
 	}
-	legacy := c.sendsLegacyLocked(&o)
 	env := Envelope{Channel: ChannelAmazon, Topic: o.req.Topic, Subtopic: o.req.Subtopic, Source: c.source,
-		Version: ProtocolVersion, Data: o.data, Args: o.args}
-	if legacy {
-		env.Topic, env.Subtopic = o.legacyTopic, o.legacy
-	}
+		Version: ProtocolVersion, Data: o.data}
 	if o.req.Data == DataConnection && env.Data == nil && c.contact != nil {
 		// The vendor's sample names the agent's own connection: the softphone holds the customer's leg.
 		if leg := c.contact.AgentLeg(); leg != nil {
@@ -163,7 +147,9 @@ func (c *CRM) begin(ctrl Control, o outgoing) *Request {
 	r.seq = c.nextID
 	r.ID = c.epoch + "-" + strconv.FormatUint(c.nextID, 10)
 	env.RequestID = r.ID
-	r.topic, r.subtopic, r.byEvent, r.asked = env.Topic, env.Subtopic, !legacy, o.asked
+	// A ctibridge softphone (it has said Hello) echoes every request's id, in its reply or in an acknowledgement:
+	// the request ends with that. The vendor's ends it with the event it causes.
+	r.topic, r.subtopic, r.byEvent, r.asked = env.Topic, env.Subtopic, c.peerEpoch == "", o.asked
 	if c.contact != nil {
 		r.contactID = c.contact.ID
 		if o.req.Data == DataConnection {

@@ -81,16 +81,15 @@ func vendorPeer(t *testing.T) (*core.CRM, *coretest.Outbox) {
 func TestVendorPeerCallRequestsEndWithTheirEvent(t *testing.T) {
 	control := func(m string) core.Control { c, _ := core.ControlByMethod(m); return c }
 	cases := []struct {
-		name     string
-		begin    func(*core.CRM) *core.Request
-		sent     string // subtopic
-		data     string // the data sent, as JSON
-		notYet   [][]byte
-		ends     func(t testing.TB) []byte
-		atPost   bool // ends when posted
-		before   []byte
-		contact  string
-		wantArgs bool
+		name    string
+		begin   func(*core.CRM) *core.Request
+		sent    string // subtopic
+		data    string // the data sent, as JSON
+		notYet  [][]byte
+		ends    func(t testing.TB) []byte
+		atPost  bool // ends when posted
+		before  []byte
+		contact string
 	}{
 		{name: "hold", begin: func(c *core.CRM) *core.Request { return c.Begin(control("holdCall"), nil) }, sent: "Hold",
 			data:   `"` + syncAgentLeg + `"`,
@@ -103,7 +102,7 @@ func TestVendorPeerCallRequestsEndWithTheirEvent(t *testing.T) {
 			ends: func(t testing.TB) []byte {
 				return legEvent(t, syncContact, syncCustomer, "inbound", "connected", "hold")
 			}},
-		{name: "disconnect a party", sent: "Disconnect", data: `"` + syncCustomer + `"`, wantArgs: true,
+		{name: "disconnect a party", sent: "Disconnect", data: `"` + syncCustomer + `"`,
 			begin: func(c *core.CRM) *core.Request {
 				return c.Begin(control("disconnectCall"), &core.RequestArgs{ConnectionID: syncCustomer})
 			},
@@ -111,7 +110,7 @@ func TestVendorPeerCallRequestsEndWithTheirEvent(t *testing.T) {
 			ends: func(t testing.TB) []byte {
 				return legEvent(t, syncContact, syncCustomer, "inbound", "disconnected", "connected")
 			}},
-		{name: "send digits", sent: "SendDTMF", data: `"12#"`, atPost: true, wantArgs: true,
+		{name: "send digits", sent: "SendDTMF", data: `"12#"`, atPost: true,
 			begin: func(c *core.CRM) *core.Request {
 				return c.Begin(control("sendDigits"), &core.RequestArgs{Digits: "12#"})
 			}},
@@ -146,7 +145,7 @@ func TestVendorPeerCallRequestsEndWithTheirEvent(t *testing.T) {
 			assert.Equal(t, "InboundCall", sent[0].Topic)
 			assert.Equal(t, c.sent, sent[0].Subtopic)
 			assert.JSONEq(t, c.data, string(sent[0].Data))
-			assert.Equal(t, c.wantArgs, sent[0].Args != nil, "the older dialect's args ride along only where given")
+			assert.Nil(t, sent[0].Args, "only the vendor's data is sent")
 			if c.atPost {
 				res := wait(t, r)
 				require.Nil(t, res.Err)
@@ -286,9 +285,9 @@ func TestCallStateSyncRebuildsTheCall(t *testing.T) {
 	assert.Equal(t, core.Aggregate(nil), crm.CallBar())
 }
 
-// TestLegacySoftphoneGetsTheOlderDialect: during the transition, a CRM that has heard a ctibridge softphone's
-// Hello sends SendDigits with args (what that softphone knows), with the vendor's data beside them.
-func TestLegacySoftphoneGetsTheOlderDialect(t *testing.T) {
+// TestCtibridgeSoftphoneGetsTheVendorsForm: a CRM that has heard a ctibridge softphone's Hello sends the vendor's
+// SendDTMF with the digits as data, as to any peer, and waits for the acknowledgement that softphone sends.
+func TestCtibridgeSoftphoneGetsTheVendorsForm(t *testing.T) {
 	var out coretest.Outbox
 	crm := core.NewCRM("myapp", "crm-1", out.Send)
 	crm.Receive([]byte(`{"channel":"Amazon","topic":"Bridge","subtopic":"Hello","epoch":"sp-1","seq":1,"v":1}`), "o")
@@ -297,8 +296,23 @@ func TestLegacySoftphoneGetsTheOlderDialect(t *testing.T) {
 	r := crm.Begin(digits, &core.RequestArgs{Digits: "5"})
 	sent := out.Envelopes()
 	require.Len(t, sent, 1)
-	assert.Equal(t, "SendDigits", sent[0].Subtopic)
-	assert.Equal(t, "5", sent[0].Args.Digits)
+	assert.Equal(t, "SendDTMF", sent[0].Subtopic)
+	assert.Nil(t, sent[0].Args)
 	assert.JSONEq(t, `"5"`, string(sent[0].Data))
 	assert.True(t, pending(r), "it waits for that softphone's acknowledgement")
+	crm.Receive([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SendDTMF","requestId":"`+sent[0].RequestID+
+		`","epoch":"sp-1","seq":2,"v":1,"message":{"source":"event"}}`), "o")
+	res := wait(t, r)
+	assert.Nil(t, res.Err)
+	assert.Empty(t, crm.Diagnostics.Snapshot(), "the acknowledgement answers the request it names")
+
+	// Consult, an extension: a number as a string, a quick connect as an endpoint object naming it.
+	consult, _ := core.ControlByMethod("consult")
+	crm.Begin(consult, &core.RequestArgs{QuickConnect: "Billing"})
+	crm.Begin(consult, &core.RequestArgs{PhoneNumber: "+15555550100"})
+	sent = out.Envelopes()
+	require.Len(t, sent, 2)
+	assert.JSONEq(t, `{"Name":"Billing"}`, string(sent[0].Data))
+	assert.JSONEq(t, `"+15555550100"`, string(sent[1].Data))
+	assert.Nil(t, sent[0].Args)
 }

@@ -74,9 +74,7 @@ const (
 // ctibridge's extensions last. It is an array, so that looking a request up allocates nothing.
 //
 // The softphone answers every request below (Softphone.Receive falls back to DecodeRequest for those
-// Envelope.Validate does not know). Pending (issue 14): the CRM still sends the older dialect of Controls
-// (SendDigits with args.digits, Agent/SetAgentState as a request, Bridge/Hello instead of the three StateSyncs),
-// which the softphone keeps answering, with the older messages ("Holding call failed." for Hold).
+// Envelope.Validate does not know); the CRM sends each in this shape, the call controls included (Controls).
 func Requests() [23]VendorRequest {
 	const app, agent, call = TopicApp, TopicAgent, TopicInboundCall
 	const change, setState = SubtopicInboundCallStateChange, SubtopicSetAgentState
@@ -282,10 +280,24 @@ type Target struct {
 	Endpoint    *Endpoint // when data is an object
 }
 
+// aim points a dialling action at t: its number, its endpoint, or, for an endpoint named only by its name, the
+// quick connect of that name.
+func (t Target) aim(a Action) Action {
+	switch e := t.Endpoint; {
+	case e != nil && e.ARN == "" && e.ID == "":
+		a.QuickConnect = e.Name
+	default:
+		a.PhoneNumber, a.Endpoint = t.PhoneNumber, e
+	}
+	return a
+}
+
 // DataTarget returns the number or endpoint a SetMakeCall, Consult or Blindtransfer names: an E.164 string,
-// or an endpoint object with endpointARN or endpointId (either spelling of the vendor's pages).
+// or an endpoint object with endpointARN or endpointId (either spelling of the vendor's pages), or with only the
+// name of one of the agent's quick connects, which the softphone looks up (ctibridge's CRM sends that for
+// consult's quickConnect).
 func (e *Envelope) DataTarget() (Target, error) {
-	const want = "an E.164 phone number such as +15555550100, or an endpoint object with endpointARN or endpointId"
+	const want = "an E.164 phone number such as +15555550100, or an endpoint object with endpointARN, endpointId or the name of a quick connect"
 	if e.dataKind() == '{' {
 		var d EndpointData
 		if err := e.dataObject(d.UnmarshalEasyJSON, want); err != nil {
@@ -294,7 +306,7 @@ func (e *Envelope) DataTarget() (Target, error) {
 		ep := Endpoint{ARN: either(d.EndpointARN, d.EndpointARNUpper), ID: d.EndpointID, Type: either(d.Type, d.TypeUpper),
 			Name: either(d.Name, d.NameUpper), PhoneNumber: either(d.PhoneNumber, d.PhoneNumberLower), AgentLogin: d.AgentLogin,
 			Queue: d.Queue}
-		if ep.ARN == "" && ep.ID == "" {
+		if ep.ARN == "" && ep.ID == "" && ep.Name == "" {
 			return Target{}, e.dataError(DataInvalid, "must be "+want)
 		}
 		return Target{Endpoint: &ep}, nil

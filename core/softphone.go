@@ -52,10 +52,6 @@ type Softphone struct {
 	muted      bool       // the agent's mute, as the last Mute, Unmute or change of the snapshot's left it
 	legMuted   bool       // the agent's leg's mute in the last snapshot (StreamsSnapshot.AgentMuted)
 	loggedOut  bool       // a Logout ended the Streams session
-	// vendorPeer is set by the first request without a protocol version: a CRM written against the vendor's
-	// pages, which expects SetAgentState events unsolicited. A ctibridge CRM (it always sends "v") is not sent
-	// them, since it knows only AgentStateChange.
-	vendorPeer bool
 	// agentWaiters are the request ids of agent-state changes Streams accepted whose SetAgentState event (the
 	// next agent change a snapshot shows) has not been posted yet: it echoes the first.
 	agentWaiters []string
@@ -287,7 +283,6 @@ func (s *Softphone) Receive(data []byte, origin string) []Delivery {
 	if env.Message != nil && env.Topic != TopicBridge {
 		return []Delivery{s.Reject(ReasonUnexpected, origin, "an event sent to the softphone")}
 	}
-	s.notePeer(env)
 	return s.handle(env, origin)
 }
 

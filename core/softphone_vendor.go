@@ -14,15 +14,6 @@ import (
 // UpdateState is not among the agent's states: the request fails with AGENT_STATE_NOT_FOUND.
 var ErrAgentStateNotFound = errors.New("no such agent state in the agent's routing profile")
 
-// notePeer remembers that the CRM speaks only the vendor's pages (its requests carry no protocol version).
-func (s *Softphone) notePeer(req Envelope) {
-	if req.Version == 0 {
-		s.mu.Lock()
-		s.vendorPeer = true
-		s.mu.Unlock()
-	}
-}
-
 // receiveVendor handles a message DecodeEnvelope refused for its topic or subtopic: a request of the vendor's
 // pages (Requests, or any OutboundCall request) is carried out or refused with its error envelope. Anything else
 // is only refused with a diagnostic, as every hostile message is (web/test/fixtures/hostile): an unknown
@@ -33,7 +24,6 @@ func (s *Softphone) receiveVendor(data []byte, origin string) []Delivery {
 		de, _ := err.(*DecodeError)
 		return []Delivery{s.Reject(de.Reason, origin, de.Detail)}
 	}
-	s.notePeer(env)
 	return s.handleVendor(env, vr, origin)
 }
 
@@ -79,22 +69,10 @@ func (s *Softphone) handleVendor(req Envelope, vr VendorRequest, origin string) 
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.postAgentLocked(req.RequestID)
-	case TopicInboundCall + "/SendDTMF":
-		digits, err := req.DataDigits()
-		if err != nil {
-			return refuse(err)
-		}
-		req.Args = &RequestArgs{Digits: digits}
-		s.startControl(vendorControl(vr, Numberpad), req)
 	default:
 		return s.handleVendorAction(req, vr, refuse)
 	}
 	return nil
-}
-
-// vendorControl is the Control of a vendor request that a call button gates, with the request's own error.
-func vendorControl(vr VendorRequest, b Button) Control {
-	return Control{Subtopic: vr.Subtopic, Button: b, ErrorType: vr.Err.Type, ErrorMessage: vr.Err.Message}
 }
 
 // dataFailure is control c's error for a request whose data its shape refuses.
@@ -107,13 +85,20 @@ func dataFailure(c Control, err error) *Error {
 }
 
 // vendorArgs reads the vendor's data of one of our controls (Hold, Resume, Disconnect name a connection,
-// Consult a target) into our args; a request without data keeps its args. A connection id that is the agent's
+// SendDTMF carries digits, Consult a target) into our args; a request without data keeps its args (an older
+// ctibridge CRM's, SendDigits with args.digits). A connection id that is the agent's
 // own or the contact's means what the vendor's sample means by it (the customer's leg; hanging up): no party.
 func (s *Softphone) vendorArgs(ctrl Control, req *Envelope) (*RequestArgs, error) {
-	if req.dataKind() == 0 {
-		return req.Args, nil
+	if req.dataKind() == 0 && (req.Args != nil || ctrl.Button != Numberpad) {
+		return req.Args, nil // SendDTMF needs its digits: without them (the vendor's sample) it is refused below
 	}
 	switch ctrl.Button {
+	case Numberpad:
+		digits, err := req.DataDigits()
+		if err != nil {
+			return nil, err
+		}
+		return &RequestArgs{Digits: digits}, nil
 	case Hold, Resume, Disconnect:
 		id, err := req.DataConnection()
 		if err != nil {
@@ -173,7 +158,7 @@ func (s *Softphone) handleVendorAction(req Envelope, vr VendorRequest, refuse fu
 		if err != nil {
 			return refuse(err)
 		}
-		action, button = Action{Kind: ActConnect, PhoneNumber: t.PhoneNumber, Endpoint: t.Endpoint}, MakeCallButton
+		action, button = t.aim(Action{Kind: ActConnect}), MakeCallButton
 	case "Blindtransfer":
 		t, err := req.DataTarget()
 		if err != nil {
@@ -269,7 +254,7 @@ func (s *Softphone) blindTransfer(req Envelope, vr VendorRequest, t Target) {
 	case c == nil || c.AgentLeg() == nil || c.AgentLeg().State != ConnConnected:
 		err = vr.Err.Fail(CauseNotAllowed, "No call to transfer: the agent is not connected to a call.")
 	default:
-		add = Action{Kind: ActAddConnection, ContactID: c.ID, PhoneNumber: t.PhoneNumber, Endpoint: t.Endpoint}
+		add = t.aim(Action{Kind: ActAddConnection, ContactID: c.ID})
 		leave = Action{Kind: ActDestroy, ContactID: c.ID, ConnectionID: c.AgentLeg().ID}
 	}
 	if err != nil {
@@ -366,12 +351,10 @@ func (s *Softphone) statusLocked() *AgentStatus {
 	return st
 }
 
-// pushAgentLocked posts the SetAgentState event of an agent change to a vendor-page CRM, echoing the request
-// id of the change it completes.
+// pushAgentLocked posts the SetAgentState event of an agent change (its state, its mute, the first snapshot
+// after a load), echoing the request id of the change it completes: a CRM of the vendor's pages expects it
+// unsolicited.
 func (s *Softphone) pushAgentLocked() {
-	if !s.vendorPeer && len(s.agentWaiters) == 0 {
-		return
-	}
 	id := ""
 	if len(s.agentWaiters) > 0 {
 		id, s.agentWaiters = s.agentWaiters[0], s.agentWaiters[1:]

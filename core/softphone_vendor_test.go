@@ -188,9 +188,11 @@ func TestVendorMakeCallAndBlindTransfer(t *testing.T) {
 	v := newVendorPhone(t, available())
 	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","source":"crm","data":"+15555550100"}`)
 	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","source":"crm","data":{"endpointARN":"arn:qc/1","type":"queue","name":"Sales"}}`)
+	v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","source":"crm","data":{"Name":"Sales"}}`)
 	assert.Equal(t, []core.Action{
 		{Kind: core.ActConnect, PhoneNumber: "+15555550100"},
 		{Kind: core.ActConnect, Endpoint: &core.Endpoint{ARN: "arn:qc/1", Type: "queue", Name: "Sales"}},
+		{Kind: core.ActConnect, QuickConnect: "Sales"}, // named only: the adapter looks it up among the quick connects
 	}, v.streams.Actions())
 	assert.Empty(t, v.posted())
 	assert.Equal(t, []core.Reason{core.ReasonBadShape}, v.send(`{"channel":"Amazon","topic":"InboundCall","subtopic":"SetMakeCall","data":"5550100"}`))
@@ -294,21 +296,35 @@ func TestVendorLoginLogout(t *testing.T) {
 	assert.Equal(t, "LoggedOut", v.one("Agent", "StateSync")["loginState"])
 }
 
-// A ctibridge CRM (it sends "v") is not pushed the vendor's SetAgentState events it does not know.
-func TestSetAgentStatePushedToVendorPeersOnly(t *testing.T) {
-	v := newVendorPhone(t, available())
-	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
-	for _, m := range v.posted() {
-		assert.NotEqual(t, "SetAgentState", m["subtopic"])
+// SetAgentState is pushed unsolicited, with no request id, to every CRM: with the first snapshot after the
+// softphone (re)loads and on every agent change; a CRM of the vendor's pages has no other way to learn them.
+func TestSetAgentStatePushedOnEveryAgentChange(t *testing.T) {
+	v := &vendorPhone{t: t, streams: &coretest.Streams{}}
+	v.phone = core.NewSoftphone("phone-1", v.streams, v.out.Send)
+	pushed := func() (events []map[string]any) {
+		for _, m := range v.posted() {
+			if m["topic"] == "Agent" && m["subtopic"] == "SetAgentState" {
+				events = append(events, m)
+			}
+		}
+		return events
 	}
-	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"GetAgentState"}`)
-	v.posted()
 	require.NoError(t, v.phone.Observe(available()))
-	var subs []any
-	for _, m := range v.posted() {
-		subs = append(subs, m["subtopic"])
-	}
-	assert.Contains(t, subs, "SetAgentState")
+	events := pushed()
+	require.Len(t, events, 1)
+	assert.Nil(t, events[0]["requestId"])
+	m := events[0]["message"].(map[string]any)
+	assert.Equal(t, "Available", m["event"])
+
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
+	events = pushed()
+	require.Len(t, events, 1)
+	m = events[0]["message"].(map[string]any)
+	assert.Equal(t, "Lunch", m["event"])
+	assert.Equal(t, "Lunch", m["data"].(map[string]any)["reasonCode"].(map[string]any)["id"])
+
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
+	assert.Empty(t, pushed(), "no change, no event")
 }
 
 func TestEventWordsOfEndedLegs(t *testing.T) {

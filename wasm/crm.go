@@ -312,8 +312,8 @@ func (b *crmBridge) settleEnded() {
 	}
 }
 
-// vendorMethods are the methods of the vendor's requests that the older dialect does not have
-// (web/docs/api.md), with the request each sends.
+// vendorMethods are the methods of the vendor's requests that are not call controls (web/docs/api.md), with the
+// request each sends.
 var vendorMethods = [...]struct{ name, topic, subtopic string }{
 	{"makeCall", core.TopicInboundCall, "SetMakeCall"},
 	{"blindTransfer", core.TopicInboundCall, "Blindtransfer"},

@@ -193,18 +193,16 @@ func (s *streamsAdapter) direct(kind core.ActionKind) error {
 }
 
 // connectOut dials out from the agent's phone: agent.connect(endpoint, {success, failure}), to a phone number
-// (connect.Endpoint.byPhoneNumber) or to the endpoint a request names.
+// (connect.Endpoint.byPhoneNumber), to the endpoint a request names, or to a quick connect found by name.
 func (s *streamsAdapter) connectOut(a core.Action, cbs *callbackPair) error {
-	ep, err := s.endpoint(a)
-	if err != nil {
-		return err
-	}
 	agent, err := s.agent()
 	if err != nil {
 		return err
 	}
-	_, err = agent.Call("connect", ep, cbs.value)
-	return err
+	return s.withEndpoint(a, cbs, func(ep safejs.Value) error {
+		_, err := agent.Call("connect", ep, cbs.value)
+		return err
+	})
 }
 
 // endpoint is the Streams endpoint of an action's target: the request's endpoint object, with Streams' own key
@@ -380,21 +378,28 @@ func (s *streamsAdapter) connection(contactID, connectionID string) (safejs.Valu
 	return safejs.Value{}, errors.New("connection " + connectionID + " is not on the contact any more")
 }
 
-// addConnection dials a phone number (connect.Endpoint.byPhoneNumber), the endpoint the request names, or a quick
-// connect found by name among
-// agent.getEndpoints(agent.getAllQueueARNs()), then contact.addConnection(endpoint).
+// addConnection adds the action's target to its contact: contact.addConnection(endpoint).
 func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 	contact, err := s.contact(a.ContactID)
 	if err != nil {
 		return err
 	}
-	if a.PhoneNumber != "" || a.Endpoint != nil {
+	return s.withEndpoint(a, cbs, func(ep safejs.Value) error {
+		_, err := contact.Call("addConnection", ep, cbs.value)
+		return err
+	})
+}
+
+// withEndpoint calls use with the Streams endpoint of an action's target: a phone number or the endpoint the
+// request names at once, a quick connect named a.QuickConnect once agent.getEndpoints(agent.getAllQueueARNs())
+// has found it. An error after the lookup ends cbs.
+func (s *streamsAdapter) withEndpoint(a core.Action, cbs *callbackPair, use func(safejs.Value) error) error {
+	if a.QuickConnect == "" {
 		ep, err := s.endpoint(a)
 		if err != nil {
 			return err
 		}
-		_, err = contact.Call("addConnection", ep, cbs.value)
-		return err
+		return use(ep)
 	}
 	agent, err := s.agent()
 	if err != nil {
@@ -413,7 +418,7 @@ func (s *streamsAdapter) addConnection(a core.Action, cbs *callbackPair) error {
 			cbs.finish(errors.New("no quick connect named " + a.QuickConnect))
 			return nil
 		}
-		if _, err := contact.Call("addConnection", ep, cbs.value); err != nil {
+		if err := use(ep); err != nil {
 			cbs.finish(err)
 		}
 		return nil

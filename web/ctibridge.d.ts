@@ -187,8 +187,8 @@ export interface CrmBridge {
   /** Clears the contact after the call (subtopic `ClearContact`, `CLEAR_CONTACT_FAILED`). */
   clearContact(): Promise<AckMessage>;
   /**
-   * Sends DTMF digits on the agent's leg (subtopic `SendDTMF` with the digits as `data`; `SendDigits` with
-   * `args.digits` to a ctibridge softphone of the older dialect; `SEND_DIGITS_FAILED`, button `numberpad`):
+   * Sends DTMF digits on the agent's leg (subtopic `SendDTMF` with the digits as `data`; `SEND_DTMF_FAILED`,
+   * "Failed to send DTMF.", button `numberpad`):
    * 1 to 64 of `0-9 * #` and `,` (a pause); anything else rejects with reason `INVALID_ARGUMENT`. The vendor's
    * softphone sends no event for digits: against it the Promise resolves with `null` once the request is posted.
    */
@@ -479,7 +479,7 @@ export type ControlErrorType =
   | "RESUME_CALL_FAILED"
   | "CLEAR_CONTACT_FAILED"
   | "CONSULT_FAILED"
-  | "SEND_DIGITS_FAILED"
+  | "SEND_DTMF_FAILED"
   | "SWAP_FAILED"
   | "TRANSFER_FAILED"
   | "CONFERENCE_FAILED";
@@ -819,7 +819,7 @@ export type ControlSubtopic =
   | "Resume"
   | "ClearContact"
   | "Consult"
-  | "SendDigits"
+  | "SendDTMF"
   | "Swap"
   | "Transfer"
   | "Conference";
@@ -842,7 +842,10 @@ export interface EnvelopeExtensions {
   v?: ProtocolVersion;
 }
 
-/** A request's arguments (`args`), ctibridge extension. Mirrors core/wire.go RequestArgs. */
+/**
+ * A request's arguments (`args`), which ctibridge CRMs sent before they sent the vendor's `data`: a softphone
+ * still reads them. Mirrors core/wire.go RequestArgs.
+ */
 export interface RequestArgs {
   connectionId?: string;
   digits?: string;
@@ -859,13 +862,39 @@ export interface RequestEnvelope extends EnvelopeExtensions {
   source: string;
   /**
    * The request's argument as the vendor's pages send it: a string (a connection id, a number, digits) or an
-   * object (core/requests.go lists each request's shape). ctibridge's roles still send and read `args`.
+   * object (core/requests.go lists each request's shape).
    */
   data?: string | Record<string, unknown>;
+  /** Earlier releases' arguments, still read by a softphone; a CRM of this release sends `data` only. */
   args?: RequestArgs;
 }
 
-/** A SetAgentState request, CRM → softphone (extension). */
+/** The vendor's requests that are not call controls, CRM → softphone (core/requests.go Requests). */
+export interface VendorRequestEnvelope extends EnvelopeExtensions {
+  channel: Channel;
+  topic: "App" | "Agent" | "InboundCall";
+  subtopic: VendorRequestSubtopic;
+  source?: string;
+  /** `SetNotReady`: `{ReasonCodeId}`; `UpdateState`: `{label, code, type}`; `SetMakeCall`, `Blindtransfer`: a number or an endpoint object. */
+  data?: string | Record<string, unknown>;
+}
+
+/** Subtopics of VendorRequestEnvelope, in both of the vendor's spellings where it has two. */
+export type VendorRequestSubtopic =
+  | "StateSync"
+  | "Login"
+  | "Logout"
+  | "SetNotReady"
+  | "UpdateState"
+  | "Update"
+  | "GetAgentState"
+  | "GetStates"
+  | "Mute"
+  | "Unmute"
+  | "SetMakeCall"
+  | "Blindtransfer";
+
+/** A SetAgentState request, CRM → softphone, as CRMs before this release sent it: a softphone still answers it. */
 export interface SetAgentStateEnvelope extends EnvelopeExtensions {
   channel: Channel;
   topic: "Agent";
@@ -955,7 +984,7 @@ export interface AckEnvelope extends EnvelopeExtensions {
 }
 
 /** Everything a CRM posts. */
-export type CrmEnvelope = RequestEnvelope | SetAgentStateEnvelope | HelloEnvelope | SnapshotRequestEnvelope;
+export type CrmEnvelope = RequestEnvelope | VendorRequestEnvelope | HelloEnvelope | SnapshotRequestEnvelope;
 
 /** Everything a softphone posts. */
 export type SoftphoneEnvelope =

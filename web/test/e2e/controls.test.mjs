@@ -14,7 +14,7 @@ const CONTROLS = {
   resume: ["resumeCall", "RESUME_CALL_FAILED"],
   clearContact: ["clearContact", "CLEAR_CONTACT_FAILED"],
   consult: ["consult", "CONSULT_FAILED", "+15555550199"],
-  numberpad: ["sendDigits", "SEND_DIGITS_FAILED", "5"],
+  numberpad: ["sendDigits", "SEND_DTMF_FAILED", "5"],
   swap: ["swap", "SWAP_FAILED"],
   transfer: ["transfer", "TRANSFER_FAILED"],
   conference: ["conference", "CONFERENCE_FAILED"],
@@ -193,7 +193,7 @@ test("DTMF digits reach the emulator in order", async () => {
     }
     assert.equal(await emulator.evaluate(() => ccpEmulator.digits()), "12#3*45,9");
     const bad = await call(page, "sendDigits", "12a");
-    assert.equal(bad.error.type, "SEND_DIGITS_FAILED");
+    assert.equal(bad.error.type, "SEND_DTMF_FAILED");
     assert.equal(bad.error.reason, "INVALID_ARGUMENT");
   } finally {
     await context.close();
@@ -227,7 +227,7 @@ test("a closed bridge stays safe to call: requests reject with their error and r
       const hold = await ctibridgeCRM.holdCall().then(() => null, (e) => ({ type: e.type, reason: e.reason, message: e.message }));
       return { hold, buttons: ctibridgeCRM.buttons() };
     });
-    assert.deepEqual(r.hold, { type: "HOLD_CALL_FAILED", reason: "CLOSED", message: "Holding call failed." });
+    assert.deepEqual(r.hold, { type: "HOLD_CALL_FAILED", reason: "CLOSED", message: "Call hold failed." });
     assert.equal(r.buttons, null);
   } finally {
     await context.close();

@@ -190,12 +190,12 @@ test("a foreign frame cannot hang up, hold or reject a connected call", async ()
 
   const forgeries = await frames["third-party"].evaluate((ids) => globalThis.ctibridgeHostile.controlForgeries(ids), {
     contactId: snapshot.contactId, agentConnectionId: legs.agent, customerConnectionId: legs.customer, crmEpoch,
-    subtopics: ["Disconnect", "Hold", "Reject", "ClearContact", "SendDigits"],
+    subtopics: ["Disconnect", "Hold", "Reject", "ClearContact", "SendDTMF", "SendDigits"],
   });
   const posted = await fromEveryPosition({
     positions: atSoftphone(), diags: softphoneDiags, other: crmDiags, forgeries, targetOrigins: () => ["*", origins.softphone],
   });
-  console.log(`# ${posted} Disconnect/Hold/Reject/ClearContact/SendDigits requests posted at the softphone during the call`);
+  console.log(`# ${posted} Disconnect/Hold/Reject/ClearContact/SendDTMF/SendDigits requests posted at the softphone during the call`);
 
   await new Promise((r) => setTimeout(r, 500));
   assert.deepEqual(await controlRequests(), before, "the emulator recorded no new request");

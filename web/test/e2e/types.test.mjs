@@ -200,7 +200,7 @@ test("the d.ts unions and fields are what Go produces (core/testdata/types-manif
 test("the bridges have the methods of core/controls.go and of wasm object()", async () => {
   const crm = await go("wasm/crm.go");
   const extra = [...goFunc(crm, "func (b *crmBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((x) => x[1]);
-  // The vendor's requests the older dialect lacks: wasm/crm.go's vendorMethods table.
+  // The vendor's requests that are not call controls: wasm/crm.go's vendorMethods table.
   extra.push(...[...crm.matchAll(/^\t\{"(\w+)", core\.Topic/gm)].map((x) => x[1]));
   assert.deepEqual(sorted(dtsProps("CrmBridge")), sorted(["role", "on", ...extra, ...manifest.controlMethods]));
   const spMethods = [...goFunc(await go("wasm/softphone.go"), "func (b *softphoneBridge) object()").matchAll(/^\s*"(\w+)":/gm)].map((x) => x[1]);

@@ -72,6 +72,8 @@ type CRM struct {
 	agent     *AgentStateMessage
 	agentView agentView           // what the vendor's agent messages said, for the agent buttons
 	heard     bool                // a call event, snapshot or agent state has arrived (Begin)
+	synced    bool                // a Snapshot or an InboundCall/StateSync has told the whole call (helloLocked)
+	starting  bool                // the last App/StateSync said the softphone has not loaded: its StateSyncs know nothing yet
 	requests  map[string]*Request // pending, by id
 	answer    *Request            // the pending Answer, which a second answerCall joins
 	closed    bool
@@ -107,9 +109,19 @@ func (c *CRM) Connected() bool {
 	return c.peerEpoch != ""
 }
 
+// helloLocked posts the Hello (repeated until a ctibridge softphone answers it with its Snapshot) and, until the
+// CRM knows the call, the vendor's three StateSyncs: a softphone of the vendor's pages ignores the Hello, and a
+// CRM page loaded in the middle of a call would otherwise know nothing of it until a leg changes.
 func (c *CRM) helloLocked() {
 	_ = c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello, Source: c.source,
-		Epoch: c.epoch, Version: ProtocolVersion})) // repeated until the softphone answers
+		Epoch: c.epoch, Version: ProtocolVersion}))
+	if c.peerEpoch != "" || c.synced {
+		return
+	}
+	for _, topic := range [...]string{TopicApp, TopicAgent, TopicInboundCall} {
+		_ = c.send(Encode(&Envelope{Channel: ChannelAmazon, Topic: topic, Subtopic: SubtopicStateSync, Source: c.source,
+			Version: ProtocolVersion}))
+	}
 }
 
 // Begin starts control ctrl with args (may be nil). A control whose button is not Enable in the call bar of
@@ -379,7 +391,7 @@ func (c *CRM) completeAnswerLocked(requestID string, conn *Connection, msg []byt
 
 // applySnapshotLocked replaces the state with the softphone's full snapshot.
 func (c *CRM) applySnapshotLocked(env *Envelope, out []Delivery) []Delivery {
-	c.contact, c.heard = nil, true
+	c.contact, c.heard, c.synced = nil, true, true
 	if env.Message.Agent != nil {
 		c.keepAgentLocked(env.Message.Agent)
 	}

@@ -244,7 +244,14 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 		return out, true
 	}
 	m := env.Message
+	heard := true
 	switch {
+	case env.Topic == TopicApp:
+		c.starting, heard = m.InitState != InitLoaded, false
+	case c.starting && env.Subtopic == SubtopicStateSync:
+		// A softphone still loading knows neither the agent nor the call: its "none" is not "no call". Requests
+		// go out and the softphone decides.
+		heard = false
 	case env.Topic == TopicInboundCall:
 		var sync CallStateSyncMessage
 		l := jlexer.Lexer{Data: raw}
@@ -253,6 +260,7 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 			return out, true
 		}
 		c.applyCallSyncLocked(&sync)
+		c.synced = true
 	case env.Topic == TopicAgent && env.Subtopic != SubtopicCcpAgentState:
 		v := agentView{known: true, login: m.LoginState, muted: c.agentView.muted}
 		if m.AgentInfo != nil {
@@ -264,7 +272,7 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 		}
 		c.agentView = v
 	}
-	c.heard = true
+	c.heard = c.heard || heard
 	msg := messageText(&env)
 	c.completeLocked(func(r *Request) bool {
 		switch r.subtopic {

@@ -72,10 +72,50 @@ func pending(r *core.Request) bool {
 func vendorPeer(t *testing.T) (*core.CRM, *coretest.Outbox) {
 	var out coretest.Outbox
 	crm := core.NewCRM("myapp", "crm-1", out.Send)
-	out.Take() // the Hello, which a vendor softphone ignores
+	out.Take() // the Hello, which a vendor softphone ignores, and the three StateSyncs
 	crm.Receive(vendorSample(t, "call-state-sync.response.json"), "https://vendor.example")
 	require.Equal(t, core.Enable, crm.CallBar().States[core.Hold], "the call StateSync rebuilt the call")
 	return crm, &out
+}
+
+// TestCRMAsksForTheStateInTheVendorsWords: a CRM posts its Hello and the vendor's three StateSyncs, and repeats
+// them with the Hello until it knows the call: a vendor softphone answers only the StateSyncs, and a CRM page
+// loaded in the middle of a call learns it from them. A softphone still loading knows nothing: its replies do not
+// count as "no call".
+func TestCRMAsksForTheStateInTheVendorsWords(t *testing.T) {
+	subtopics := func(out *coretest.Outbox) (got []string) {
+		for _, b := range out.Take() {
+			var e struct{ Topic, Subtopic string }
+			require.NoError(t, json.Unmarshal(b, &e))
+			got = append(got, e.Topic+"/"+e.Subtopic)
+		}
+		return got
+	}
+	all := []string{"Bridge/Hello", "App/StateSync", "Agent/StateSync", "InboundCall/StateSync"}
+	var out coretest.Outbox
+	crm := core.NewCRM("myapp", "crm-1", out.Send)
+	assert.Equal(t, all, subtopics(&out))
+
+	crm.Receive([]byte(`{"channel":"Amazon","topic":"App","subtopic":"StateSync","message":{"initState":"Loading"}}`), "o")
+	crm.Receive([]byte(`{"channel":"Amazon","topic":"InboundCall","subtopic":"StateSync","message":{"attributes":[],`+
+		`"queueName":null,"queueTimestamp":null,"calls":[]}}`), "o")
+	answer, _ := core.ControlByMethod("answerCall")
+	crm.Begin(answer, nil)
+	assert.Equal(t, []string{"InboundCall/Answer"}, subtopics(&out), "a loading softphone's empty call is not \"no call\"")
+	crm.Hello()
+	assert.Equal(t, all, subtopics(&out), "asked again")
+
+	crm.Receive([]byte(`{"channel":"Amazon","topic":"App","subtopic":"StateSync","message":{"initState":"Loaded"}}`), "o")
+	crm.Receive(vendorSample(t, "call-state-sync.response.json"), "o")
+	assert.Equal(t, core.Enable, crm.CallBar().States[core.Hold], "the call StateSync rebuilt the call")
+	crm.Hello()
+	assert.Equal(t, []string{"Bridge/Hello"}, subtopics(&out), "the call is known: the Hello alone")
+
+	// A ctibridge softphone answers the Hello: no more StateSyncs.
+	crm = core.NewCRM("myapp", "crm-2", out.Send)
+	out.Take()
+	crm.Receive([]byte(`{"channel":"Amazon","topic":"Bridge","subtopic":"Hello","epoch":"sp-1","seq":1,"v":1}`), "o")
+	assert.Equal(t, []string{"Bridge/Hello"}, subtopics(&out))
 }
 
 func TestVendorPeerCallRequestsEndWithTheirEvent(t *testing.T) {

@@ -46,9 +46,7 @@ func (p *pair) pump() {
 			p.deliveries = append(p.deliveries, p.crm.Receive(b, "https://softphone.example")...)
 		}
 		for _, b := range toPhone {
-			env, err := core.DecodeEnvelope(b)
-			require.NoError(p.t, err)
-			p.phone.HandleRequest(env)
+			require.Empty(p.t, p.phone.Receive(b, "https://crm.example"), "the softphone refused %s", b)
 		}
 	}
 	p.t.Fatal("envelopes kept flowing")
@@ -367,9 +365,7 @@ func TestSoftphoneThatCouldNotStartTellsTheCRM(t *testing.T) {
 	// A CRM that loads later asks again and learns the same.
 	late := core.NewCRM("myapp", "crm-2", p.toPhone.Send)
 	for _, b := range p.toPhone.Take() {
-		env, err := core.DecodeEnvelope(b)
-		require.NoError(t, err)
-		p.phone.HandleRequest(env)
+		require.Empty(t, p.phone.Receive(b, "https://crm.example"))
 	}
 	for _, b := range p.toCRM.Take() {
 		late.Receive(b, "o")

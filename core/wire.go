@@ -91,6 +91,7 @@ type Message struct {
 	// writes): SetAgentState's event and data; LoginSuccess', LogoutSuccess' and Agent/StateSync's loginState,
 	// agentInfo.muted and agentState. Decoding them here, with the envelope, costs the module far less than
 	// decoding each message again into its own type.
+	InitState  InitState        `json:"initState,omitempty"` // App/StateSync's
 	Event      string           `json:"event,omitempty"`
 	AgentData  *AgentEventData  `json:"data,omitempty"`
 	LoginState LoginState       `json:"loginState,omitempty"`

@@ -704,6 +704,12 @@ func easyjsonF4688553DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 				}
 				in.Delim(']')
 			}
+		case "initState":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.InitState = InitState(in.UnsafeString())
+			}
 		case "event":
 			if in.IsNull() {
 				in.Skip()
@@ -826,6 +832,16 @@ func easyjsonF4688553EncodeGithubComCtibridgeCtibridgeCore5(out *jwriter.Writer,
 			}
 			out.RawByte(']')
 		}
+	}
+	if in.InitState != "" {
+		const prefix string = ",\"initState\":"
+		if first {
+			first = false
+			out.RawString(prefix[1:])
+		} else {
+			out.RawString(prefix)
+		}
+		out.String(string(in.InitState))
 	}
 	if in.Event != "" {
 		const prefix string = ",\"event\":"

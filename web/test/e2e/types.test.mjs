@@ -191,7 +191,7 @@ test("the d.ts unions and fields are what Go produces (core/testdata/types-manif
   // Message: every field appears in one of the message shapes, and no shape has a field Go lacks.
   // The vendor's agent messages too, whose rules a CRM delivers but does not read (so Message has no field for it).
   const shapes = ["InboundCallStateChangeMessage", "AgentStateChangeMessage", "SnapshotMessage", "ErrorMessage", "AckMessage",
-    "SetAgentStateMessage", "AgentSyncMessage"];
+    "SetAgentStateMessage", "AgentSyncMessage", "AppStateSyncMessage"];
   assert.deepEqual(sorted(new Set(shapes.flatMap(dtsProps))), sorted([...m.fields.Message, "rules"]));
 });
 

@@ -52,6 +52,7 @@ type Softphone struct {
 	muted      bool       // the agent's mute, as the last Mute, Unmute or change of the snapshot's left it
 	legMuted   bool       // the agent's leg's mute in the last snapshot (StreamsSnapshot.AgentMuted)
 	loggedOut  bool       // a Logout ended the Streams session
+	askedState string     // the agent state a CRM last set (SetNotReady, UpdateState), for CcpAgentState
 	// agentWaiters are the request ids of agent-state changes Streams accepted whose SetAgentState event (the
 	// next agent change a snapshot shows) has not been posted yet: it echoes the first.
 	agentWaiters []string
@@ -149,6 +150,7 @@ func (s *Softphone) Observe(snapshot []byte) error {
 		s.agent, s.agentState = agent, snap.AgentState()
 		s.postLocked(s.agentEnvelope())
 		s.pushAgentLocked()
+		s.noteCcpStateLocked()
 	} else if muteChanged {
 		s.pushAgentLocked()
 	}

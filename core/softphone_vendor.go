@@ -195,6 +195,7 @@ func (s *Softphone) handleVendorAction(req Envelope, vr VendorRequest, refuse fu
 			s.muted = action.Kind == ActMute
 			s.postAgentLocked(req.RequestID)
 		case ActSetAgentState:
+			s.askedState = action.AgentState
 			if action.AgentState == s.agent.Name {
 				s.postAgentLocked(req.RequestID) // no change to wait for
 			} else {
@@ -360,6 +361,17 @@ func (s *Softphone) pushAgentLocked() {
 		id, s.agentWaiters = s.agentWaiters[0], s.agentWaiters[1:]
 	}
 	s.postAgentLocked(id)
+}
+
+// noteCcpStateLocked posts CcpAgentState when the agent's state in Amazon Connect is not the one a CRM last set
+// (the agent changed it in the CCP, or Amazon Connect did: a call, after-call work, an error), so that a CRM of
+// the vendor's pages learns that its choice no longer holds.
+func (s *Softphone) noteCcpStateLocked() {
+	if s.askedState == "" || s.agentState.Name == s.askedState {
+		return
+	}
+	msg := NewCcpAgentState(s.agentState)
+	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicCcpAgentState}, msg.MarshalEasyJSON)
 }
 
 // postAgentLocked posts the SetAgentState event.

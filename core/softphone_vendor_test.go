@@ -221,6 +221,30 @@ func TestVendorMakeCallAndBlindTransfer(t *testing.T) {
 	assert.Len(t, v.streams.Actions(), 1)
 }
 
+// TestCcpAgentStateWhenTheCCPLeavesTheCRMsState: once a CRM has set the agent's state, a change to another
+// state in Amazon Connect (the CCP, a call, after-call work) is pushed as CcpAgentState {name, type}; none
+// before a CRM has set one, and none for the change the CRM asked for.
+func TestCcpAgentStateWhenTheCCPLeavesTheCRMsState(t *testing.T) {
+	ccp := func(v *vendorPhone) (got []map[string]any) {
+		for _, m := range v.posted() {
+			if m["subtopic"] == "CcpAgentState" {
+				got = append(got, m["message"].(map[string]any))
+			}
+		}
+		return got
+	}
+	v := newVendorPhone(t, available())
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Break", core.AgentTypeNotRoutable)))
+	assert.Empty(t, ccp(v), "no CRM has set a state")
+
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"SetNotReady","data":{"ReasonCodeId":"Lunch"}}`)
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
+	assert.Empty(t, ccp(v), "the state the CRM asked for")
+
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Meeting", core.AgentTypeNotRoutable)))
+	assert.Equal(t, []map[string]any{{"name": "Meeting", "type": "not_routable"}}, ccp(v))
+}
+
 func TestVendorAgentStateChanges(t *testing.T) {
 	v := newVendorPhone(t, available())
 	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"SetNotReady","source":"crm","data":{"ReasonCodeId":"Lunch"}}`)

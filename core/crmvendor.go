@@ -63,7 +63,7 @@ func UpdateState(s AgentStateMessage) *Outgoing {
 func VendorControl(method string, req VendorRequest) Control {
 	k := req.Err
 	if k.Type == "" {
-		k = ErrorKind{asciiUpper(req.Subtopic) + "_FAILED", req.Subtopic + " failed."}
+		k = ErrorKind{screamingSnake(req.Subtopic) + "_FAILED", req.Subtopic + " failed."}
 	}
 	return Control{Method: method, Subtopic: req.Subtopic, Button: req.CallButton, ErrorType: k.Type, ErrorMessage: k.Message}
 }
@@ -399,13 +399,19 @@ func (c *CRM) completeLocked(answers func(*Request) bool, requestID string, msg 
 	}
 }
 
-// asciiUpper upper-cases a subtopic (ASCII): strings.ToUpper would link Unicode's case tables into the module.
-func asciiUpper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
+// screamingSnake writes a subtopic as an error type's stem: GetAgentState → GET_AGENT_STATE. ASCII only:
+// strings.ToUpper would link Unicode's case tables into the module.
+func screamingSnake(s string) string {
+	b := make([]byte, 0, len(s)+4)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' && i > 0 {
+			b = append(b, '_')
 		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
 	}
 	return string(b)
 }

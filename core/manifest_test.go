@@ -33,7 +33,7 @@ type typesManifest struct {
 	ControlMethods      []string            `json:"controlMethods"`
 	ControlSubtopics    []string            `json:"controlSubtopics"`
 	ControlErrorTypes   []string            `json:"controlErrorTypes"`
-	ErrorTypes          []string            `json:"errorTypes"`          // on the wire: the controls' and SetAgentState's
+	ErrorTypes          []string            `json:"errorTypes"`          // on the wire: the controls', then the vendor's other requests' (sorted)
 	BridgeErrorTypes    []string            `json:"bridgeErrorTypes"`    // what a bridge's Promise rejects with
 	HelloErrorTypes     []string            `json:"helloErrorTypes"`     // a softphone's failure Hello
 	LoadErrorType       string              `json:"loadErrorType"`       // what load() rejects with
@@ -148,7 +148,13 @@ func buildManifest(t *testing.T) typesManifest {
 		m.ControlSubtopics = append(m.ControlSubtopics, c.Subtopic)
 		m.ControlErrorTypes = append(m.ControlErrorTypes, c.ErrorType)
 	}
-	m.ErrorTypes = append(slices.Clone(m.ControlErrorTypes), core.SetAgentStateControl().ErrorType)
+	// The vendor's requests' too (an unknown agent state's among them); setAgentState's is UpdateState's.
+	m.ErrorTypes = slices.Clone(m.ControlErrorTypes)
+	for _, r := range core.Requests() {
+		m.ErrorTypes = append(m.ErrorTypes, core.VendorControl("", r).ErrorType)
+	}
+	m.ErrorTypes = append(m.ErrorTypes, core.ErrKindAgentStateNotFound.Type, core.SetAgentStateControl().ErrorType)
+	m.ErrorTypes = slices.Compact(sortedAfter(m.ErrorTypes, len(m.ControlErrorTypes)))
 	m.BridgeErrorTypes = append(slices.Clone(m.ErrorTypes), core.ErrorTypeInternal)
 	for _, c := range core.LoadCauses() {
 		m.LoadErrorReasons = append(m.LoadErrorReasons, string(c))
@@ -174,4 +180,11 @@ func TestTypesManifest(t *testing.T) {
 	want, err := os.ReadFile(manifestPath)
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got), "run go test ./core -run TestTypesManifest -update, then update web/ctibridge.d.ts")
+}
+
+// sortedAfter sorts s[from:] in place, drops from it what s[:from] already has, and returns s.
+func sortedAfter(s []string, from int) []string {
+	rest := slices.DeleteFunc(slices.Clone(s[from:]), func(x string) bool { return slices.Contains(s[:from], x) })
+	slices.Sort(rest)
+	return append(s[:from], rest...)
 }

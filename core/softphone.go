@@ -466,10 +466,12 @@ func (s *Softphone) replyAgentLocked(requestID string, e *Error) {
 	s.postLocked(&env)
 }
 
-// SetAgentStateControl is the pseudo-control of setAgentState, for its error type and message.
+// SetAgentStateControl is the pseudo-control of setAgentState, which sends the vendor's UpdateState: its error
+// type and message are UpdateState's (an older CRM's Agent/SetAgentState request gets the same).
 func SetAgentStateControl() Control {
-	return Control{Method: "setAgentState", Subtopic: SubtopicSetAgentState, ErrorType: "SET_AGENT_STATE_FAILED",
-		ErrorMessage: "Setting agent state failed."}
+	req, _ := LookupRequest(TopicAgent, "UpdateState")
+	return Control{Method: "setAgentState", Subtopic: SubtopicSetAgentState, ErrorType: req.Err.Type,
+		ErrorMessage: req.Err.Message}
 }
 
 func (s *Softphone) agentEnvelope() *Envelope {

@@ -206,8 +206,9 @@ export interface CrmBridge {
   conference(): Promise<AckMessage>;
   /**
    * Sets the agent's state by name (`"Available"`, `"Offline"`, a "Not Ready" state of the routing profile).
-   * Topic `Agent`, subtopic `SetAgentState`, error type `SET_AGENT_STATE_FAILED`. Not gated by ButtonStates. To a
-   * softphone that has not said `Hello` (the vendor's), sent as `UpdateState {label: name, code: name}`.
+   * Sent as the vendor's `UpdateState {label: name, code: name}` (topic `Agent`); error type
+   * `UPDATE_AGENT_STATE_FAILED`, or `AGENT_STATE_NOT_FOUND` for a state the agent does not have. Resolves with
+   * the `SetAgentState` event of the change.
    */
   setAgentState(name: string): Promise<AckMessage>;
   /**
@@ -484,8 +485,25 @@ export type ControlErrorType =
   | "TRANSFER_FAILED"
   | "CONFERENCE_FAILED";
 
-/** Error types on the wire. Mirrors core/controls.go Controls and core/softphone.go SetAgentStateControl. */
-export type ErrorType = ControlErrorType | "SET_AGENT_STATE_FAILED";
+/**
+ * Error types of the vendor's other requests (core/requests.go Requests; where the vendor publishes none, ours
+ * in its pattern). `setAgentState` rejects with `UpdateState`'s; an agent state the agent does not have is
+ * `AGENT_STATE_NOT_FOUND`.
+ */
+export type VendorErrorType =
+  | "AGENT_STATE_NOT_FOUND"
+  | "BLIND_TRANSFER_FAILED"
+  | "GET_AGENT_STATE_FAILED"
+  | "LOGIN_FAILED"
+  | "LOGOUT_FAILED"
+  | "MAKE_CALL_FAILED"
+  | "MUTE_FAILED"
+  | "STATE_SYNC_FAILED"
+  | "UNMUTE_FAILED"
+  | "UPDATE_AGENT_STATE_FAILED";
+
+/** Error types on the wire. Mirrors core/controls.go Controls and core/requests.go Requests. */
+export type ErrorType = ControlErrorType | VendorErrorType;
 
 /** Error types a bridge rejects with: the wire's, plus core/errors.go ErrorTypeInternal (a bug in ctibridge). */
 export type BridgeErrorType = ErrorType | "INTERNAL_ERROR";

@@ -44,9 +44,6 @@ func NewAttributeAllowlist(names []string) (AttributeAllowlist, error) {
 	return a, nil
 }
 
-// Allows reports whether the attribute called name may leave the softphone.
-func (a AttributeAllowlist) Allows(name string) bool { return slices.Contains(a.names, name) }
-
 // SnapshotKeys returns SnapshotKeys and the allowed names: the keys the adapter serialises a Streams snapshot
 // with (JSON.stringify's replacer array), so that no other attribute is copied out of Streams. A replacer array
 // applies at every depth: an allowed name that is also a key elsewhere in the snapshot copies that key too,

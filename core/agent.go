@@ -131,16 +131,23 @@ func NewCcpAgentState(s AgentState) CcpAgentStateMessage {
 }
 
 // NewCallStateSync builds the message of InboundCall/StateSync for contact (nil: no call): ANI and DNIS as
-// attributes (null when unknown), the queue, and one entry per connection with its own ButtonStates as booleans
-// (Decide, as each leg's event would carry them).
+// attributes (null when unknown), then the contact's allowed attributes (but one called ANI or DNIS, which
+// would repeat a name: it is in ExtendedCallVariables), the queue, and one entry per connection with its own
+// ButtonStates as booleans (Decide, as each leg's event would carry them).
 func NewCallStateSync(contact *Contact) CallStateSyncMessage {
 	if contact == nil {
 		return CallStateSyncMessage{Attributes: []Attr{}, Calls: []ResponseActual{}}
 	}
 	m := CallStateSyncMessage{
-		Attributes: []Attr{{Name: "ANI", Value: nullable(contact.ANI)}, {Name: "DNIS", Value: nullable(contact.DNIS)}},
+		Attributes: make([]Attr, 0, 2+len(contact.Attributes)),
 		QueueName:  nullable(contact.QueueName),
 		Calls:      make([]ResponseActual, len(contact.Connections)),
+	}
+	m.Attributes = append(m.Attributes, Attr{Name: "ANI", Value: nullable(contact.ANI)}, Attr{Name: "DNIS", Value: nullable(contact.DNIS)})
+	for _, at := range contact.Attributes {
+		if at.Name != "ANI" && at.Name != AttributeDNIS {
+			m.Attributes = append(m.Attributes, at)
+		}
 	}
 	if contact.QueueTimestamp != 0 {
 		qt := FormatTimestamp(contact.QueueTimestamp)

@@ -2,7 +2,8 @@ package core
 
 // NewCallEvent builds message.call of the InboundCallStateChange envelope that reports contact.Connections[subject]
 // having moved from previous to its current state. The mapping is the product contract's field table:
-// connection fields from the subject, CallVariables from the contact, ButtonStates from Decide.
+// connection fields from the subject, CallVariables from the contact, ExtendedCallVariables the contact's allowed
+// attributes (null when none), ButtonStates from Decide.
 func NewCallEvent(contact *Contact, subject int, previous ConnectionState) CallEvent {
 	conn := &contact.Connections[subject]
 	buttons := Buttons(contact.Connections, subject)
@@ -21,7 +22,8 @@ func NewCallEvent(contact *Contact, subject int, previous ConnectionState) CallE
 			ButtonFlags:     ButtonFlags(buttons),
 			PreviousStatus:  previous,
 		},
-		CallVariables: CallVariables{ANI: nullable(contact.ANI), DNIS: nullable(contact.DNIS)},
+		CallVariables:         CallVariables{ANI: nullable(contact.ANI), DNIS: nullable(contact.DNIS)},
+		ExtendedCallVariables: extendedCallVariables(contact.Attributes),
 		ResponseFields: ResponseFields{
 			Participants: participants(contact.Connections),
 			MediaProperties: MediaProperties{

@@ -28,7 +28,8 @@ type Sender func(envelope []byte) error
 // Softphone is the softphone role: it turns Streams agent snapshots into event envelopes and CRM requests into
 // Streams actions. Create it with NewSoftphone; it is safe for concurrent use.
 type Softphone struct {
-	streams StreamsPort
+	streams    StreamsPort
+	attributes AttributeAllowlist // the contact attributes reported
 
 	mu       sync.Mutex
 	send     Sender
@@ -68,11 +69,23 @@ type flight struct {
 	requests []string
 }
 
+// SoftphoneOption configures a Softphone (NewSoftphone).
+type SoftphoneOption func(*Softphone)
+
+// WithContactAttributes has the softphone report the contact attributes allow names, in ExtendedCallVariables
+// and InboundCall/StateSync's attributes; without it, none.
+func WithContactAttributes(allow AttributeAllowlist) SoftphoneOption {
+	return func(s *Softphone) { s.attributes = allow }
+}
+
 // NewSoftphone returns the softphone role. epoch identifies this life of the softphone window (it must change
 // on every load); send posts to the CRM. It posts a Hello at once, so that a CRM that was waiting learns that
 // this softphone (re)started.
-func NewSoftphone(epoch string, streams StreamsPort, send Sender) *Softphone {
+func NewSoftphone(epoch string, streams StreamsPort, send Sender, opts ...SoftphoneOption) *Softphone {
 	s := &Softphone{streams: streams, send: send, epoch: epoch, inflight: map[string]*flight{}, answers: map[string]string{}}
+	for _, o := range opts {
+		o(s)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.postLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicBridge, Subtopic: SubtopicHello})
@@ -134,6 +147,11 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	for i := range snap.Contacts {
 		if t := snap.Contacts[i].Type; (t == "voice" || t == "queue_callback") && snap.Contacts[i].ContactID != "" {
 			c := snap.Contacts[i].Contact()
+			var tooLarge int
+			c.Attributes, tooLarge = s.attributes.pick(snap.Contacts[i].Attributes)
+			for range tooLarge {
+				s.Diagnostics.Add(ReasonTooLarge) // on every snapshot that carries it: the page's count grows
+			}
 			cur = &c
 			break
 		}

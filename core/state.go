@@ -112,7 +112,10 @@ type Contact struct {
 	QueueName      string
 	QueueTimestamp int64
 	// ANI is the customer's number and DNIS the number dialled, both E.164 or "" when unknown.
-	ANI, DNIS   string
+	ANI, DNIS string
+	// Attributes are the contact attributes the deployer allows (AttributeAllowlist), in allowlist order, each
+	// with a value; nil when none.
+	Attributes  []Attr
 	Connections []Connection
 }
 

@@ -15,7 +15,8 @@ import (
 const AttributeDNIS = "DNIS"
 
 // SnapshotKeys are the keys, at any depth, that the types below read from a Streams snapshot: the json names of
-// their fields, and the one contact attribute Contact reads. The adapter serialises a snapshot with them as
+// their fields, and the one contact attribute Contact reads (AttributeAllowlist.SnapshotKeys adds the attributes
+// a deployer allows). The adapter serialises a snapshot with them as
 // JSON.stringify's replacer array, so that the rest (configuration, softphoneMediaInfo tokens, other attributes)
 // is never copied into Go only to be skipped. A test holds the list equal to the types' json tags.
 var SnapshotKeys = []string{"state", "name", "type", "contacts", "contactId", "queue", "queueTimestamp", "attributes",
@@ -45,15 +46,15 @@ type StreamsAgentState struct {
 //
 //easyjson:json
 type StreamsContact struct {
-	ContactID      string              `json:"contactId"`
-	Type           string              `json:"type"`
-	State          StreamsState        `json:"state"`
-	Queue          *StreamsQueue       `json:"queue"`
-	QueueTimestamp *string             `json:"queueTimestamp"`
-	Attributes     map[string]Attr     `json:"attributes"`
-	Customer       *StreamsEndpoint    `json:"customerEndpoint"`
-	System         *StreamsEndpoint    `json:"connectSystemEndpoint"`
-	Connections    []StreamsConnection `json:"connections"`
+	ContactID      string                 `json:"contactId"`
+	Type           string                 `json:"type"`
+	State          StreamsState           `json:"state"`
+	Queue          *StreamsQueue          `json:"queue"`
+	QueueTimestamp *string                `json:"queueTimestamp"`
+	Attributes     map[string]StreamsAttr `json:"attributes"`
+	Customer       *StreamsEndpoint       `json:"customerEndpoint"`
+	System         *StreamsEndpoint       `json:"connectSystemEndpoint"`
+	Connections    []StreamsConnection    `json:"connections"`
 }
 
 // StreamsState is a contact's or connection's {type, timestamp}.
@@ -77,6 +78,13 @@ type StreamsQueue struct {
 type Attr struct {
 	Name  string  `json:"name"`
 	Value *string `json:"value"`
+}
+
+// StreamsAttr is one entry of contact.attributes, {name, value}, keyed by the attribute's name. Its decoder is
+// hand-written (attributes.go): a value that is not a string must not make the snapshot unreadable.
+type StreamsAttr struct {
+	Name  string  `json:"name"`
+	Value *string `json:"value"` // nil when absent, null or not a scalar
 }
 
 // StreamsEndpoint is a connection's endpoint (or a contact's customer/system endpoint).

@@ -451,11 +451,11 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(in *jlexer.Lexer, ou
 				in.Skip()
 			} else {
 				in.Delim('{')
-				out.Attributes = make(map[string]Attr)
+				out.Attributes = make(map[string]StreamsAttr)
 				for !in.IsDelim('}') {
 					key := string(in.UnsafeString())
 					in.WantColon()
-					var v4 Attr
+					var v4 StreamsAttr
 					if in.IsNull() {
 						in.Skip()
 					} else {
@@ -584,7 +584,7 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore5(out *jwriter.Writer,
 				}
 				out.String(string(v6Name))
 				out.RawByte(':')
-				(v6Value).MarshalEasyJSON(out)
+				easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out, v6Value)
 			}
 			out.RawByte('}')
 		}
@@ -635,7 +635,71 @@ func (v StreamsContact) MarshalEasyJSON(w *jwriter.Writer) {
 func (v *StreamsContact) UnmarshalEasyJSON(l *jlexer.Lexer) {
 	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore5(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, out *StreamsConnection) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, out *StreamsAttr) {
+	isTopLevel := in.IsStart()
+	if in.IsNull() {
+		if isTopLevel {
+			in.Consumed()
+		}
+		in.Skip()
+		return
+	}
+	in.Delim('{')
+	for !in.IsDelim('}') {
+		key := in.UnsafeFieldName(false)
+		in.WantColon()
+		switch key {
+		case "name":
+			if in.IsNull() {
+				in.Skip()
+			} else {
+				out.Name = string(in.UnsafeString())
+			}
+		case "value":
+			if in.IsNull() {
+				in.Skip()
+				out.Value = nil
+			} else {
+				if out.Value == nil {
+					out.Value = new(string)
+				}
+				if in.IsNull() {
+					in.Skip()
+				} else {
+					*out.Value = string(in.UnsafeString())
+				}
+			}
+		default:
+			in.SkipRecursive()
+		}
+		in.WantComma()
+	}
+	in.Delim('}')
+	if isTopLevel {
+		in.Consumed()
+	}
+}
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer, in StreamsAttr) {
+	out.RawByte('{')
+	first := true
+	_ = first
+	{
+		const prefix string = ",\"name\":"
+		out.RawString(prefix[1:])
+		out.String(string(in.Name))
+	}
+	{
+		const prefix string = ",\"value\":"
+		out.RawString(prefix)
+		if in.Value == nil {
+			out.RawString("null")
+		} else {
+			out.String(string(*in.Value))
+		}
+	}
+	out.RawByte('}')
+}
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, out *StreamsConnection) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -703,7 +767,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer, in StreamsConnection) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer, in StreamsConnection) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -746,14 +810,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsConnection) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore6(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsConnection) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore6(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, out *StreamsConfiguration) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, out *StreamsConfiguration) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -807,7 +871,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer, in StreamsConfiguration) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer, in StreamsConfiguration) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -841,14 +905,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsConfiguration) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore7(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsConfiguration) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore7(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, out *StreamsAgentState) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, out *StreamsAgentState) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -896,7 +960,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer, in StreamsAgentState) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer, in StreamsAgentState) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -925,14 +989,14 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v StreamsAgentState) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore8(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *StreamsAgentState) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore8(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(l, v)
 }
-func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, out *Attr) {
+func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore10(in *jlexer.Lexer, out *Attr) {
 	isTopLevel := in.IsStart()
 	if in.IsNull() {
 		if isTopLevel {
@@ -976,7 +1040,7 @@ func easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(in *jlexer.Lexer, ou
 		in.Consumed()
 	}
 }
-func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer, in Attr) {
+func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore10(out *jwriter.Writer, in Attr) {
 	out.RawByte('{')
 	first := true
 	_ = first
@@ -999,10 +1063,10 @@ func easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(out *jwriter.Writer,
 
 // MarshalEasyJSON supports easyjson.Marshaler interface
 func (v Attr) MarshalEasyJSON(w *jwriter.Writer) {
-	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore9(w, v)
+	easyjson72cd9c75EncodeGithubComCtibridgeCtibridgeCore10(w, v)
 }
 
 // UnmarshalEasyJSON supports easyjson.Unmarshaler interface
 func (v *Attr) UnmarshalEasyJSON(l *jlexer.Lexer) {
-	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore9(l, v)
+	easyjson72cd9c75DecodeGithubComCtibridgeCtibridgeCore10(l, v)
 }

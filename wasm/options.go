@@ -64,15 +64,15 @@ func optBool(rt *jsRuntime, opts safejs.Value, name string) (bool, error) {
 	return v.Bool()
 }
 
-// optStrings reads a required array of strings.
-func optStrings(rt *jsRuntime, opts safejs.Value, name string) ([]string, error) {
+// optStrings reads a required array of strings; of names what they are, for the error.
+func optStrings(rt *jsRuntime, opts safejs.Value, name, of string) ([]string, error) {
 	v, err := rt.getGuarded(opts, name)
 	if err != nil {
 		return nil, err
 	}
 	n, err := v.Length()
 	if err != nil || v.Type() != safejs.TypeObject {
-		return nil, fmt.Errorf("option %s must be an array of origins", name)
+		return nil, fmt.Errorf("option %s must be an array of %s", name, of)
 	}
 	out := make([]string, 0, n)
 	for i := 0; i < n; i++ {
@@ -84,6 +84,14 @@ func optStrings(rt *jsRuntime, opts safejs.Value, name string) ([]string, error)
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// optStringList reads an optional array of strings: none when absent.
+func optStringList(rt *jsRuntime, opts safejs.Value, name, of string) ([]string, error) {
+	if v, err := rt.getGuarded(opts, name); err == nil && (v.IsUndefined() || v.IsNull()) {
+		return nil, nil
+	}
+	return optStrings(rt, opts, name, of)
 }
 
 // started is when the module started: its monotonic clock has microseconds, the wall clock milliseconds.

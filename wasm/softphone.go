@@ -52,7 +52,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.parent, err = b.win.Get("parent"); err != nil {
 		return safejs.Value{}, err
 	}
-	origins, err := optStrings(rt, opts, "crmOrigins")
+	origins, err := optStrings(rt, opts, "crmOrigins", "origins")
 	if err != nil {
 		return safejs.Value{}, err
 	}
@@ -60,6 +60,14 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, fmt.Errorf("crmOrigins: %w", err)
 	}
 	b.targets = b.postTargets()
+	names, err := optStringList(rt, opts, "contactAttributes", "attribute names")
+	if err != nil {
+		return safejs.Value{}, err
+	}
+	attributes, err := core.NewAttributeAllowlist(names)
+	if err != nil {
+		return safejs.Value{}, err
+	}
 	if b.debug, err = optDebug(rt, opts); err != nil {
 		return safejs.Value{}, err
 	}
@@ -92,7 +100,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, err
 	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect, panicked: b.panicked}
-	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
+	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post, core.WithContactAttributes(attributes))
 	if err := b.channel.serve(b, b.win); err != nil {
 		return safejs.Value{}, err
 	}
@@ -104,7 +112,7 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 			return safejs.Value{}, err
 		}
 	}
-	if err := b.streams.subscribe(b.channel); err != nil {
+	if err := b.streams.subscribe(b.channel, attributes.SnapshotKeys()); err != nil {
 		b.channel.close()
 		return safejs.Value{}, fmt.Errorf("subscribing to Streams: %w", err)
 	}

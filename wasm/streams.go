@@ -79,8 +79,9 @@ func (s *streamsAdapter) initCCP(container, params safejs.Value) error {
 // subscribe has ch hand the role the JSON of every agent snapshot Streams applies: the EventBus's agent REFRESH
 // fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in Streams'
 // order. If Streams already holds a snapshot (the page initialised it before load), it is handed over at once.
-// Only core.SnapshotKeys are serialised. The subscription ends with ch.
-func (s *streamsAdapter) subscribe(ch *channel) error {
+// Only keys are serialised (core.AttributeAllowlist.SnapshotKeys: the contact attributes not allowed never leave
+// Streams' objects). The subscription ends with ch.
+func (s *streamsAdapter) subscribe(ch *channel, keys []string) error {
 	event, err := s.path("AgentEvents", "REFRESH")
 	if err != nil {
 		return err
@@ -90,17 +91,17 @@ func (s *streamsAdapter) subscribe(ch *channel) error {
 		return err
 	}
 	list := []byte{'['}
-	for i, k := range core.SnapshotKeys {
+	for i, k := range keys {
 		if i > 0 {
 			list = append(list, ',')
 		}
 		list = strconv.AppendQuote(list, k)
 	}
-	keys, err := s.rt.parseJSON(append(list, ']'))
+	jsKeys, err := s.rt.parseJSON(append(list, ']'))
 	if err != nil {
 		return err
 	}
-	return ch.feed(jsCore, event, keys)
+	return ch.feed(jsCore, event, jsKeys)
 }
 
 // Do performs one action through Streams' public API. Accept is the exception: contact.accept() reports every

@@ -87,6 +87,13 @@ export interface SoftphoneCommonOptions extends CommonLoadOptions {
    * (core/origin.go ParseOrigins)
    */
   crmOrigins: string[];
+  /**
+   * The contact attributes the CRM receives, by name, as Amazon Connect spells them (case-sensitive): in each
+   * call event's `ExtendedCallVariables` and in InboundCall/StateSync's `attributes`. Default none. Attributes are
+   * personal data (an account number, what the caller keyed in): list only what the CRM needs. The others are never
+   * read out of Streams. Each name a non-empty string, else load() rejects. (core/attributes.go AttributeAllowlist)
+   */
+  contactAttributes?: string[];
   /** The amazon-connect-streams `connect` object. Default: the global `connect` of Streams' `<script>`. */
   connect?: object;
 }
@@ -454,6 +461,7 @@ export interface AppStateSyncMessage {
 
 /** message of InboundCall/StateSync (core/vendor.go CallStateSyncMessage). */
 export interface CallStateSyncMessage {
+  /** ANI, DNIS (null when unknown), then the contact attributes the softphone's `contactAttributes` allows. */
   attributes: { name: string; value: string | null }[];
   queueName: string | null;
   queueTimestamp: string | null;
@@ -684,8 +692,9 @@ export interface CallEvent {
   ResponseActual: ResponseActual;
   CallVariables: CallVariables;
   /**
-   * Null from a ctibridge softphone; a vendor peer may send any JSON value here (the vendor names the field for
-   * contact attributes), which is passed on as sent (core/wire.go RawJSON).
+   * From a ctibridge softphone, the contact attributes its `contactAttributes` option allows, as an object of
+   * strings (`{"customerId": "C-1043"}`), or null when the contact has none of them. A vendor peer may send any
+   * JSON value here, which is passed on as sent (core/wire.go RawJSON).
    */
   ExtendedCallVariables: JSONValue;
   ResponseFields: ResponseFields;

@@ -15,6 +15,9 @@ export default {
     softphone: { allowFramedSoftphone: true, disableRingtone: true },
     pageOptions: { enableAudioDeviceSettings: false, enablePhoneTypeSettings: false },
   },
+  // Contact attributes the CRM receives (ExtendedCallVariables, InboundCall/StateSync), by name, e.g.
+  // ["customerId"]. None by default: attributes are personal data; allow only what the CRM needs.
+  contactAttributes: [],
   // Log every envelope (phone numbers masked) to the console.
   debug: false,
 };

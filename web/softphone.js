@@ -12,6 +12,7 @@ try {
     crmOrigins: config.crmOrigins,
     container: document.getElementById("ccp"),
     streams: config.streams,
+    contactAttributes: config.contactAttributes,
     debug: config.debug,
   });
   softphone.on("diagnostic", (d) => console.warn("ctibridge softphone:", d.reason, d.origin || "", d.detail || ""));

@@ -118,7 +118,10 @@ type Call struct {
 	Queue    string
 	QueuedAt time.Time
 	DNIS     string // set as the contact attribute DNIS
-	Legs     []Leg
+	// Attributes are more contact attributes, by name: each value (any JSON value, as a snapshot may hold one)
+	// becomes {name, value}.
+	Attributes map[string]any
+	Legs       []Leg
 }
 
 // Snapshot builds the JSON of a Streams agent snapshot in the shape the host sees after JSON.stringify
@@ -143,7 +146,7 @@ func Snapshot(agentName string, agentType core.AgentStateType, calls ...Call) []
 	}
 	type attr struct {
 		Name  string `json:"name"`
-		Value string `json:"value"`
+		Value any    `json:"value"`
 	}
 	type contact struct {
 		ContactID       string          `json:"contactId"`
@@ -170,6 +173,9 @@ func Snapshot(agentName string, agentType core.AgentStateType, calls ...Call) []
 		}
 		if c.DNIS != "" {
 			ct.Attributes["DNIS"] = attr{Name: "DNIS", Value: c.DNIS}
+		}
+		for name, value := range c.Attributes {
+			ct.Attributes[name] = attr{Name: name, Value: value}
 		}
 		for _, l := range c.Legs {
 			ep := endpoint{Type: "agent"}

@@ -7,7 +7,8 @@ import (
 	"sync"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // StreamsPort is the softphone role's way into Amazon Connect Streams. The wasm package implements it on the

@@ -139,8 +139,8 @@ func (rt *jsRuntime) newPromise(work func() (any, error), onPanic func(any)) (sa
 // (the vendor's error envelope fields, and reason, the Cause). The Cause is .reason, not .cause: ES2022 gives
 // Error.cause to chained errors, and DevTools and error trackers read it as one.
 func (rt *jsRuntime) newError(err error) safejs.Value {
-	var e *core.Error
-	if !errors.As(err, &e) {
+	e, ok := errors.AsType[*core.Error](err)
+	if !ok {
 		e = &core.Error{Type: core.ErrorTypeInternal, Code: err.Error(), Message: err.Error(), Cause: core.CauseInternal}
 	}
 	v, jsErr := rt.errorC.New(e.Message)

@@ -1,6 +1,6 @@
 package core
 
-import "github.com/mailru/easyjson/jwriter"
+import "github.com/ctibridge/ctibridge/core/jwriter"
 
 // AgentProfile is who the agent is, from Streams' agent configuration (StreamsConfiguration.Profile).
 type AgentProfile struct {

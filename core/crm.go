@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/mailru/easyjson/jwriter"
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // Names of the deliveries a CRM hands to the page's callbacks (bridge.on(name, cb)).

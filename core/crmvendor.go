@@ -4,7 +4,8 @@ import (
 	"strconv"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // Names of the deliveries of the vendor's Agent, App and InboundCall replies and events: bridge.on(subtopic, cb)

@@ -104,8 +104,7 @@ func (c *Control) Fail(cause Cause, code string) *Error {
 
 // ErrorCause returns the Cause of err if it is an *Error, and CauseInternal otherwise.
 func ErrorCause(err error) Cause {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.Cause
 	}
 	return CauseInternal

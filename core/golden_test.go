@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailru/easyjson/jwriter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // sampleContact is the state the vendor's Sample Response describes: an inbound voice call from +161081111 to

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/mailru/easyjson/jwriter"
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // RecorderSize is how many entries a flight recorder keeps by default, and RecorderBytes how many bytes of

@@ -184,12 +184,10 @@ func (e *DataError) Error() string {
 // Fail returns the request's error for a refused request: its type and message, cause INVALID_ARGUMENT for a
 // *DataError (the code says what was wrong), else the cause and text of err.
 func (r VendorRequest) Fail(err error) *Error {
-	var de *DataError
-	if errors.As(err, &de) {
+	if de, ok := errors.AsType[*DataError](err); ok {
 		return r.Err.Fail(CauseInvalidArgument, "The data "+de.Detail+".")
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return r.Err.Fail(e.Cause, e.Code)
 	}
 	return r.Err.Fail(CauseInternal, err.Error())

@@ -7,7 +7,8 @@ import (
 	"sync"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // StreamsPort is the softphone role's way into Amazon Connect Streams. The wasm package implements it on the
@@ -427,8 +428,7 @@ func (s *Softphone) finish(key string, err error) {
 // failure is the error of control c whose Streams action failed with err: Amazon Connect's message, or the
 // cause and code of an *Error the adapter reports (CauseInternal when the adapter itself failed).
 func failure(c Control, err error) *Error {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return c.Fail(e.Cause, e.Code)
 	}
 	return c.Fail(CauseAmazon, err.Error())

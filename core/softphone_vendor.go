@@ -3,7 +3,7 @@ package core
 import (
 	"errors"
 
-	"github.com/mailru/easyjson/jwriter"
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // The softphone's side of the vendor's requests (Requests) that ctibridge's own dialect does not have: the three

@@ -4,7 +4,8 @@ import (
 	"strconv"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // Hand-written easyjson codecs for the vendor's agent messages, whose shapes no struct tag can express.

@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // The vendor's published samples (testdata/vendor-samples/, copied verbatim from spec/vendor-samples/): each

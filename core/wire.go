@@ -2,16 +2,19 @@ package core
 
 // easyjson's generated code imports its root package only for a compile-time assertion; that import drags
 // net/http and crypto/tls into the wasm (+1.6 MB raw, +366 KB brotli, +60 ms cold start, notes/performance.md),
-// so generation deletes it. The codecs use only jlexer and jwriter.
+// so generation deletes it. The codecs use only jlexer and jwriter, and jwriter is core/jwriter, easyjson's
+// without its one use of net (35 KB brotli). easyjson compiles core with stubs that take easyjson's own writer,
+// next to the codecs it generated before: the build tag it runs under makes core/jwriter an alias of easyjson's
+// for that compilation (core/jwriter/bootstrap.go).
 //
 // Generation also makes every decoded string a view of the input instead of a copy (what easyjson's "nocopy"
 // tag does for one field, for all of them). The decoders' callers, DecodeEnvelope and Observe, give the lexer
 // their own copy of the message, which nothing writes to afterwards: one allocation per message instead of
 // one per string (a call event: 6 allocations instead of 28).
 //
-// Both rewrites are scripts/easyjsonpost's, which every generated file names in its header. A new easyjson file
+// The rewrites are scripts/easyjsonpost's, which every generated file names in its header. A new easyjson file
 // goes on both lines: its source on the first, its _easyjson.go on the second.
-//go:generate go tool easyjson -no_std_marshalers wire.go streams.go vendor.go
+//go:generate env "GOFLAGS=$GOFLAGS -tags=ctibridge_easyjson_bootstrap" go tool easyjson -no_std_marshalers wire.go streams.go vendor.go
 //go:generate go run github.com/ctibridge/ctibridge/scripts/easyjsonpost wire_easyjson.go streams_easyjson.go vendor_easyjson.go
 
 // Wire constants, verbatim from the vendor's Answer Call page (spec/answer-call.txt) and product contract.

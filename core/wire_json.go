@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // Hand-written easyjson codecs for the wire types whose shape no struct tag can express. easyjson's generated

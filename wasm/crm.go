@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
-	"github.com/mailru/easyjson/jwriter"
 
 	"github.com/ctibridge/ctibridge/core"
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // helloInterval and helloAttempts bound how the CRM repeats its handshake until a softphone answers:

@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"github.com/hack-pad/safejs"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // selfTestWait bounds how long selfTest waits for a softphone that has not reported yet.

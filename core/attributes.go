@@ -5,7 +5,8 @@ import (
 	"slices"
 
 	"github.com/mailru/easyjson/jlexer"
-	"github.com/mailru/easyjson/jwriter"
+
+	"github.com/ctibridge/ctibridge/core/jwriter"
 )
 
 // Contact attributes are personal data (an IVR's customer id, an account number, what the caller typed), so the

@@ -181,16 +181,19 @@ func (e *DataError) Error() string {
 	return "data of " + e.Subtopic + " is " + what + ": " + e.Detail
 }
 
-// Fail returns the request's error for a refused request: its type and message, cause INVALID_ARGUMENT for a
-// *DataError (the code says what was wrong), else the cause and text of err.
-func (r VendorRequest) Fail(err error) *Error {
+// Fail returns the request's error for a refused request (ErrorKind.Refuse).
+func (r VendorRequest) Fail(err error) *Error { return r.Err.Refuse(err) }
+
+// Refuse returns the error of this kind for a refused request: cause INVALID_ARGUMENT for a *DataError (the code
+// says what was wrong), else the cause and text of err.
+func (k ErrorKind) Refuse(err error) *Error {
 	if de, ok := errors.AsType[*DataError](err); ok {
-		return r.Err.Fail(CauseInvalidArgument, "The data "+de.Detail+".")
+		return k.Fail(CauseInvalidArgument, "The data "+de.Detail+".")
 	}
 	if e, ok := errors.AsType[*Error](err); ok {
-		return r.Err.Fail(e.Cause, e.Code)
+		return k.Fail(e.Cause, e.Code)
 	}
-	return r.Err.Fail(CauseInternal, err.Error())
+	return k.Fail(CauseInternal, err.Error())
 }
 
 func (e *Envelope) dataError(p DataProblem, detail string) error {

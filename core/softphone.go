@@ -346,7 +346,7 @@ func (s *Softphone) handle(req Envelope, origin string) []Delivery {
 	if err != nil {
 		// The vendor's data of the wrong shape: the control's error, and the page learns why.
 		s.mu.Lock()
-		s.replyLocked(ctrl, req.RequestID, dataFailure(ctrl, err))
+		s.replyLocked(ctrl, req.RequestID, ErrorKind{ctrl.ErrorType, ctrl.ErrorMessage}.Refuse(err))
 		s.mu.Unlock()
 		return []Delivery{s.Reject(ReasonBadShape, origin, err.Error())}
 	}

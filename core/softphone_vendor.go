@@ -75,15 +75,6 @@ func (s *Softphone) handleVendor(req Envelope, vr VendorRequest, origin string) 
 	return nil
 }
 
-// dataFailure is control c's error for a request whose data its shape refuses.
-func dataFailure(c Control, err error) *Error {
-	var de *DataError
-	if errors.As(err, &de) {
-		return c.Fail(CauseInvalidArgument, "The data "+de.Detail+".")
-	}
-	return c.Fail(CauseInternal, err.Error())
-}
-
 // vendorArgs reads the vendor's data of one of our controls (Hold, Resume, Disconnect name a connection,
 // SendDTMF carries digits, Consult a target) into our args; a request without data keeps its args (an older
 // ctibridge CRM's, SendDigits with args.digits). A connection id that is the agent's
@@ -236,8 +227,7 @@ func agentFailure(vr VendorRequest, err error) *Error {
 	if errors.Is(err, ErrAgentStateNotFound) {
 		return ErrKindAgentStateNotFound.Fail(CauseInvalidArgument, err.Error())
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return vr.Err.Fail(e.Cause, e.Code)
 	}
 	return vr.Err.Fail(CauseAmazon, err.Error())

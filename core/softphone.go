@@ -52,6 +52,9 @@ type Softphone struct {
 	muted      bool       // the agent's mute, as the last Mute, Unmute or change of the snapshot's left it
 	legMuted   bool       // the agent's leg's mute in the last snapshot (StreamsSnapshot.AgentMuted)
 	loggedOut  bool       // a Logout ended the Streams session
+	// profile is who the agent is, from Streams' agent configuration (Configure); nil until Streams reports it.
+	profile       *AgentProfile
+	configuration []byte // the configuration profile was read from, as Streams serialised it
 	// vendorPeer is set by the first request without a protocol version: a CRM written against the vendor's
 	// pages, which expects SetAgentState events unsolicited. A ctibridge CRM (it always sends "v") is not sent
 	// them, since it knows only AgentStateChange.

@@ -1,8 +1,10 @@
 package core
 
 import (
+	"bytes"
 	"errors"
 
+	"github.com/mailru/easyjson/jlexer"
 	"github.com/mailru/easyjson/jwriter"
 )
 
@@ -13,6 +15,33 @@ import (
 // ErrAgentStateNotFound is what a StreamsPort reports (wrapped) when an agent state named by a SetNotReady or
 // UpdateState is not among the agent's states: the request fails with AGENT_STATE_NOT_FOUND.
 var ErrAgentStateNotFound = errors.New("no such agent state in the agent's routing profile")
+
+// Configure takes Streams' agent configuration (JSON of agent.getConfiguration(), ConfigurationKeys only), which
+// Streams delivers with every agent snapshot, and keeps who the agent is for the agentInfo of LoginSuccess,
+// StateSync and LogoutSuccess and the identity in SetAgentState. One identical to the last is skipped before it
+// is decoded. A change once the agent is known (an administrator changed the agent's name, extension or phone
+// type) is an agent change: a vendor-page CRM gets SetAgentState.
+func (s *Softphone) Configure(configuration []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.profile != nil && bytes.Equal(configuration, s.configuration) {
+		return nil
+	}
+	data := bytes.Clone(configuration) // the decoded strings are views of this copy (wire.go)
+	var c StreamsConfiguration
+	l := jlexer.Lexer{Data: data}
+	c.UnmarshalEasyJSON(&l)
+	if err := l.Error(); err != nil {
+		return err
+	}
+	p := c.Profile()
+	changed := s.profile != nil && *s.profile != p
+	s.profile, s.configuration = &p, data
+	if changed && s.ready {
+		s.pushAgentLocked()
+	}
+	return nil
+}
 
 // notePeer remembers that the CRM speaks only the vendor's pages (its requests carry no protocol version).
 func (s *Softphone) notePeer(req Envelope) {
@@ -357,7 +386,7 @@ const AgentOffline = "Offline"
 
 // statusLocked is the agent as the vendor's Agent messages report it.
 func (s *Softphone) statusLocked() *AgentStatus {
-	st := &AgentStatus{Login: LoggedOut, Muted: s.muted, Call: AgentCallOf(s.contact)}
+	st := &AgentStatus{Login: LoggedOut, Profile: s.profile, Muted: s.muted, Call: AgentCallOf(s.contact)}
 	if s.ready && !s.loggedOut {
 		st.Login = LoggedIn
 		a := s.agentState

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -369,4 +370,55 @@ func TestMuteInTheSnapshotPushesSetAgentState(t *testing.T) {
 	assert.Equal(t, true, m["data"].(map[string]any)["muted"])
 	require.NoError(t, v.phone.Observe(connected()))
 	assert.Equal(t, false, v.one("Agent", "SetAgentState")["data"].(map[string]any)["muted"])
+}
+
+const janeConfiguration = `{"name":"Jane Doe","username":"jane.doe","extension":"","softphoneEnabled":true,` +
+	`"agentARN":"arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/a-1"}`
+
+// Streams' agent configuration is who the agent is in every agent message: agentInfo of LoginSuccess, StateSync
+// and LogoutSuccess, the identity in SetAgentState's data. A change of it is pushed; a configuration core cannot
+// read is an error and changes nothing.
+func TestVendorAgentInfoFromStreamsConfiguration(t *testing.T) {
+	v := newVendorPhone(t, nil)
+	require.NoError(t, v.phone.Configure([]byte(janeConfiguration)))
+	require.NoError(t, v.phone.Observe(available()))
+	v.posted()
+	jane := map[string]any{"name": "Jane Doe", "id": "a-1", "extension": "", "loginName": "jane.doe", "muted": false, "softphoneEnabled": true}
+
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, jane, v.one("Agent", "LoginSuccess")["agentInfo"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, jane, v.one("Agent", "StateSync")["agentInfo"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"GetAgentState","source":"crm"}`)
+	data := v.one("Agent", "SetAgentState")["data"].(map[string]any)
+	for _, k := range []string{"name", "extension", "loginName", "softphoneEnabled"} {
+		assert.Equal(t, jane[k], data[k], k)
+	}
+
+	require.NoError(t, v.phone.Configure([]byte(janeConfiguration)))
+	assert.Empty(t, v.posted(), "the same configuration again is no change")
+	require.NoError(t, v.phone.Configure([]byte(`{"name":"Jane Roe","username":"jane.doe","extension":"+15555550199","softphoneEnabled":false,`+
+		`"agentARN":"arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/a-1"}`)))
+	data = v.one("Agent", "SetAgentState")["data"].(map[string]any)
+	assert.Equal(t, "Jane Roe", data["name"])
+	assert.Equal(t, "+15555550199", data["extension"])
+	assert.Equal(t, false, data["softphoneEnabled"])
+
+	require.Error(t, v.phone.Configure([]byte(`{"name":`)))
+	require.Error(t, v.phone.Configure([]byte(`{"name":7}`)))
+	assert.Empty(t, v.posted())
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, "Jane Roe", v.one("Agent", "StateSync")["agentInfo"].(map[string]any)["name"], "kept across a bad configuration")
+}
+
+// The keys the adapter keeps of Streams' agent configuration are exactly the json names StreamsConfiguration reads.
+func TestConfigurationKeysAreTheConfigurationsJSONNames(t *testing.T) {
+	want := map[string]bool{}
+	jsonNames(reflect.TypeOf(core.StreamsConfiguration{}), want, map[reflect.Type]bool{})
+	got := map[string]bool{}
+	for _, k := range core.ConfigurationKeys {
+		got[k] = true
+	}
+	assert.Len(t, core.ConfigurationKeys, len(got), "no key twice")
+	assert.Equal(t, sorted(want), sorted(got))
 }

@@ -187,6 +187,17 @@ func (b *softphoneBridge) snapshot(data []byte, ok bool) {
 	}
 }
 
+// configuration hands the agent's configuration (JSON) to core, before the snapshot it came with.
+func (b *softphoneBridge) configuration(data []byte, ok bool) {
+	if !ok {
+		b.deliver(b.core.Reject(core.ReasonTooLarge, "", "Streams agent configuration: over 1 KiB"))
+		return
+	}
+	if err := b.core.Configure(data); err != nil {
+		b.deliver(b.core.Reject(core.ReasonBadShape, "", "Streams agent configuration: "+err.Error()))
+	}
+}
+
 // wants every message but Streams' own traffic with the CCP iframe (core.SoftphoneGate).
 func (b *softphoneBridge) wants(origin []byte, fromPeer bool) bool {
 	return b.gate.Wants(origin, fromPeer)

@@ -79,7 +79,8 @@ func (s *streamsAdapter) initCCP(container, params safejs.Value) error {
 // subscribe has ch hand the role the JSON of every agent snapshot Streams applies: the EventBus's agent REFRESH
 // fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in Streams'
 // order. If Streams already holds a snapshot (the page initialised it before load), it is handed over at once.
-// Only core.SnapshotKeys are serialised. The subscription ends with ch.
+// Only core.SnapshotKeys are serialised, and, of the agent's configuration that comes with every snapshot (who
+// the agent is: agentInfo), only core.ConfigurationKeys. The subscription ends with ch.
 func (s *streamsAdapter) subscribe(ch *channel) error {
 	event, err := s.path("AgentEvents", "REFRESH")
 	if err != nil {
@@ -89,18 +90,27 @@ func (s *streamsAdapter) subscribe(ch *channel) error {
 	if err != nil {
 		return err
 	}
-	list := []byte{'['}
-	for i, k := range core.SnapshotKeys {
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = strconv.AppendQuote(list, k)
-	}
-	keys, err := s.rt.parseJSON(append(list, ']'))
+	keys, err := s.keys(core.SnapshotKeys)
 	if err != nil {
 		return err
 	}
-	return ch.feed(jsCore, event, keys)
+	configKeys, err := s.keys(core.ConfigurationKeys)
+	if err != nil {
+		return err
+	}
+	return ch.feed(jsCore, event, keys, configKeys)
+}
+
+// keys returns a JavaScript array of the strings of list, a replacer for JSON.stringify.
+func (s *streamsAdapter) keys(list []string) (safejs.Value, error) {
+	b := []byte{'['}
+	for i, k := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+	}
+	return s.rt.parseJSON(append(b, ']'))
 }
 
 // Do performs one action through Streams' public API. Accept is the exception: contact.accept() reports every

@@ -331,66 +331,22 @@ func (s *Softphone) blindTransfer(req Envelope, vr VendorRequest, t Target) {
 	})
 }
 
-// login answers Login: a softphone whose agent is signed in (Streams has reported the agent) replies
-// LoginSuccess at once. One that is not cannot open Amazon Connect's login window from here (the softphone
-// page configures Streams' loginPopup): it says so with LOGIN_FAILED.
-func (s *Softphone) login(req Envelope, vr VendorRequest) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.ready || s.loggedOut || s.failure != "" {
-		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, vr.Err.Fail(CauseNotReady,
-			"The agent is not signed in to Amazon Connect: sign in in the softphone's login window."))
-		return
-	}
-	msg := NewAgentSync(s.statusLocked())
-	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLoginSuccess, RequestID: req.RequestID}, msg.MarshalEasyJSON)
-}
-
-// logout answers Logout: the agent is set Offline, then the Streams session ends (connect.core.terminate()),
-// then LogoutSuccess reports the agent as it was before.
-func (s *Softphone) logout(req Envelope, vr VendorRequest) {
-	s.mu.Lock()
-	if err := s.agentAllowedLocked(vr, noAgentButton); err != nil {
-		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, err)
-		s.mu.Unlock()
-		return
-	}
-	s.mu.Unlock()
-	fail := func(err error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, agentFailure(vr, err))
-	}
-	s.streams.Do(Action{Kind: ActSetAgentState, AgentState: AgentOffline}, func(err error) {
-		if err != nil {
-			fail(err)
-			return
-		}
-		s.streams.Do(Action{Kind: ActTerminate}, func(err error) {
-			if err != nil {
-				fail(err)
-				return
-			}
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			last := s.statusLocked()
-			s.loggedOut = true
-			msg := NewLogoutMessage(last)
-			s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLogoutSuccess, RequestID: req.RequestID}, msg.MarshalEasyJSON)
-		})
-	})
-}
-
 // AgentOffline is the name of Amazon Connect's offline agent state, which Logout sets.
 const AgentOffline = "Offline"
 
-// statusLocked is the agent as the vendor's Agent messages report it.
+// statusLocked is the agent as the vendor's Agent messages report it: LoggingOut while a Logout is under way,
+// LoggingIn while a Login waits for the agent to sign in.
 func (s *Softphone) statusLocked() *AgentStatus {
 	st := &AgentStatus{Login: LoggedOut, Profile: s.profile, Muted: s.muted, Call: AgentCallOf(s.contact)}
-	if s.ready && !s.loggedOut {
+	if s.signedInLocked() {
 		st.Login = LoggedIn
+		if len(s.logouts) > 0 {
+			st.Login = LoggingOut
+		}
 		a := s.agentState
 		st.State = &a
+	} else if len(s.logins) > 0 {
+		st.Login = LoggingIn
 	}
 	return st
 }

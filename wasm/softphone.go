@@ -91,8 +91,13 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.channel, err = rt.fast.newChannel(b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
+	session, err := sessionOptions(rt, opts, ccpURL)
+	if err != nil {
+		return safejs.Value{}, err
+	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect, panicked: b.panicked}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post)
+	b.core.SetSession(session)
 	if err := b.channel.serve(b, b.win); err != nil {
 		return safejs.Value{}, err
 	}
@@ -109,6 +114,21 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, fmt.Errorf("subscribing to Streams: %w", err)
 	}
 	return b.object()
+}
+
+// sessionOptions reads where the agent signs in and out: Streams' loginUrl (in the streams option) and logoutUrl.
+func sessionOptions(rt *jsRuntime, opts safejs.Value, ccpURL string) (core.Session, error) {
+	logoutURL, _, err := optString(rt, opts, "logoutUrl")
+	if err != nil {
+		return core.Session{}, err
+	}
+	loginURL := ""
+	if extra, err := rt.getGuarded(opts, "streams"); err == nil && extra.Type() == safejs.TypeObject {
+		if loginURL, _, err = optString(rt, extra, "loginUrl"); err != nil {
+			return core.Session{}, fmt.Errorf("streams: %w", err)
+		}
+	}
+	return core.NewSession(ccpURL, loginURL, logoutURL)
 }
 
 // startStreams checks that the frame may use storage, then calls connect.core.initCCP(container, params).

@@ -125,10 +125,15 @@ func (s *streamsAdapter) Do(a core.Action, done func(error)) {
 
 func (s *streamsAdapter) do(a core.Action, done func(error)) error {
 	switch a.Kind {
-	case core.ActMute, core.ActUnmute, core.ActTerminate:
-		// Synchronous in Streams, with no callbacks: mute and unmute act on the page's own microphone, and
-		// terminate ends the session here.
-		s.end(s.direct(a.Kind), nil, done)
+	case core.ActMute, core.ActUnmute:
+		// Synchronous in Streams, with no callbacks: mute and unmute act on the page's own microphone.
+		s.end(s.mute(a.Kind == core.ActMute), nil, done)
+		return nil
+	case core.ActLogin:
+		s.login(a.URL, done)
+		return nil
+	case core.ActLogout:
+		s.loadLogout(a.URL, done)
 		return nil
 	}
 	var onSuccess func()
@@ -184,18 +189,14 @@ func (s *streamsAdapter) do(a core.Action, done func(error)) error {
 	return cbs.fail(errors.New("unknown action " + string(a.Kind)))
 }
 
-// direct makes the Streams calls that take no callbacks: agent.mute(), agent.unmute(), connect.core.terminate().
-func (s *streamsAdapter) direct(kind core.ActionKind) error {
-	if kind == core.ActTerminate {
-		_, err := s.coreCall("terminate")
-		return err
-	}
+// mute calls agent.mute() (on true) or agent.unmute(), which take no callbacks.
+func (s *streamsAdapter) mute(on bool) error {
 	agent, err := s.agent()
 	if err != nil {
 		return err
 	}
 	method := "mute"
-	if kind == core.ActUnmute {
+	if !on {
 		method = "unmute"
 	}
 	_, err = agent.Call(method)

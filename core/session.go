@@ -156,7 +156,7 @@ func (s *Softphone) answerLoginsLocked() {
 }
 
 // logout answers Logout: the agent is set Offline, then the instance's logout endpoint ends the session
-// (ActLogout), then LogoutSuccess reports the agent as it was before. It is refused while the agent has a contact
+// (ActLogout), then LogoutSuccess reports the agent as it was when the Logout came. It is refused while the agent has a contact
 // (a call, or its after-call work): the session's end would drop the caller. A Logout while one is under way
 // joins it.
 func (s *Softphone) logout(req Envelope, vr VendorRequest) {
@@ -180,6 +180,9 @@ func (s *Softphone) logout(req Envelope, vr VendorRequest) {
 		s.mu.Unlock()
 		return
 	}
+	// LogoutSuccess reports the agent as the Logout found it, before Offline (the vendor's sample: the state the
+	// agent left, and the buttons it had).
+	last := s.statusLocked()
 	s.logouts = []string{req.RequestID}
 	url := s.session.LogoutURL
 	s.mu.Unlock()
@@ -204,8 +207,6 @@ func (s *Softphone) logout(req Envelope, vr VendorRequest) {
 			}
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			last := s.statusLocked()
-			last.Login = LoggedIn // the vendor's sample: the buttons the agent had, signed in
 			s.loggedOut = true
 			msg := NewLogoutMessage(last)
 			for _, id := range s.logouts {

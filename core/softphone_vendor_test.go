@@ -458,8 +458,9 @@ func TestVendorLogoutRefusedWithAContact(t *testing.T) {
 	}
 }
 
-// A Logout while one is under way joins it; StateSync says LoggingOut meanwhile and a Login is refused; a failure
-// of the logout endpoint answers both with LOGOUT_FAILED and leaves the agent signed in.
+// A Logout while one is under way joins it; StateSync says LoggingOut meanwhile and a Login is refused;
+// LogoutSuccess reports the agent as the Logout found it. A failure of the logout endpoint answers both Logouts
+// with LOGOUT_FAILED and leaves the agent signed in.
 func TestVendorLogoutUnderWay(t *testing.T) {
 	v := newVendorPhone(t, available())
 	v.streams.Hold = true
@@ -472,10 +473,14 @@ func TestVendorLogoutUnderWay(t *testing.T) {
 	assert.Contains(t, errorOf(t, v.one("Agent", "Login"))["code"], "A logout is under way")
 	v.streams.Complete() // Offline set
 	require.Len(t, v.streams.Actions(), 2)
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Offline", core.AgentTypeOffline)))
+	v.posted()
 	v.streams.Complete() // the logout endpoint loaded
 	got := v.posted()
 	require.Len(t, got, 2)
 	assert.Equal(t, "LogoutSuccess", got[0]["subtopic"])
+	assert.Equal(t, "Available", got[0]["message"].(map[string]any)["agentState"].(map[string]any)["name"],
+		"the agent as the Logout found it, not Offline")
 	assert.Equal(t, "second", got[1]["requestId"])
 	assert.Equal(t, "LogoutSuccess", got[1]["subtopic"])
 

@@ -117,6 +117,7 @@ test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hang
     const { id: _, ...identity } = agentInfo;
     assert.deepEqual(logout.message.agentInfo, identity);
     assert.ok((await methods()).slice(before).includes("putAgentState"), "set Offline before ending the session");
+    await emulator.waitForFunction(() => ccpEmulator.session() === "out", null, { timeout: 10000 }); // the logout endpoint
   } finally {
     await context.close();
   }

@@ -164,7 +164,7 @@ func (l *loginRun) open() error {
 	if err := l.reload(); err != nil {
 		return err
 	}
-	go l.watch(l.loadTimeout())
+	l.watch(l.loadTimeout())
 	return nil
 }
 
@@ -204,27 +204,28 @@ func (l *loginRun) closed() bool {
 }
 
 // watch ends the run with core.ErrLoginWindowClosed once the window has been closed for two of Streams' reload
-// periods with no acknowledge: the agent may have signed in and closed it before the next frame loaded.
+// periods with no acknowledge: the agent may have signed in and closed it before the next frame loaded. It looks
+// every loginPoll, from a timer, until the run ends.
 func (l *loginRun) watch(period time.Duration) {
-	tick := time.NewTicker(loginPoll)
-	defer tick.Stop()
-	var since time.Time
-	for {
+	var closedFor time.Duration
+	var look func()
+	look = func() {
 		select {
 		case <-l.stop:
 			return
-		case now := <-tick.C:
-			switch {
-			case !l.closed():
-				since = time.Time{}
-			case since.IsZero():
-				since = now
-			case now.Sub(since) >= 2*period:
-				l.finish(core.ErrLoginWindowClosed)
-				return
-			}
+		default:
 		}
+		closedFor += loginPoll
+		if !l.closed() {
+			closedFor = 0
+		}
+		if closedFor > 2*period {
+			l.finish(core.ErrLoginWindowClosed)
+			return
+		}
+		time.AfterFunc(loginPoll, look)
 	}
+	time.AfterFunc(loginPoll, look)
 }
 
 // loadTimeout is initCCP's ccpLoadTimeout: the period of Streams' reloads.

@@ -79,7 +79,13 @@ const (
 	ActConnect       ActionKind = "agent.connect"                   // createOutboundContact: dial out
 	ActMute          ActionKind = "agent.mute"                      // the softphone's microphone, in the page
 	ActUnmute        ActionKind = "agent.unmute"                    // the same
-	ActTerminate     ActionKind = "core.terminate"                  // ends the Streams session (logout)
+	// ActLogin has the agent sign in: Amazon Connect's login window at URL (connect.core.getPopupManager().open),
+	// and Streams reloading the CCP frame until it acknowledges (connect.core.reauthenticateAfterLogout). It ends
+	// when the CCP acknowledges, or with ErrLoginWindowBlocked, ErrLoginWindowClosed or ErrLoginTimedOut.
+	ActLogin ActionKind = "core.reauthenticateAfterLogout"
+	// ActLogout loads URL, the instance's logout endpoint, in a hidden frame: Amazon Connect ends the agent's
+	// session, and the CCP frame tells Streams (terminated). It ends when the endpoint has loaded.
+	ActLogout ActionKind = "logout endpoint"
 )
 
 // Action is one call into Streams, fully resolved: which contact and connection, with which arguments.
@@ -94,6 +100,8 @@ type Action struct {
 	// Endpoint is the quick connect (or endpoint) a vendor request names as an object, for ActConnect and
 	// ActAddConnection; nil when the target is PhoneNumber or QuickConnect.
 	Endpoint *Endpoint
+	// URL is the page ActLogin and ActLogout open (Session).
+	URL string
 }
 
 // Plan turns a request for control c on contact into the Streams action to perform, after checking that the

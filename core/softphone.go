@@ -53,8 +53,15 @@ type Softphone struct {
 	agentState AgentState // the last snapshot's, with its ARN and start
 	muted      bool       // the agent's mute, as the last Mute, Unmute or change of the snapshot's left it
 	legMuted   bool       // the agent's leg's mute in the last snapshot (StreamsSnapshot.AgentMuted)
-	loggedOut  bool       // a Logout ended the Streams session
+	loggedOut  bool       // a Logout ended the agent's session with Amazon Connect, and no Login has started one
 	askedState string     // the agent state a CRM last set (SetNotReady, UpdateState), for CcpAgentState
+	session    Session    // where the agent signs in and out
+	// logins are the request ids of Logins waiting for the agent to sign in (session.go); logouts those of the
+	// Logouts under way.
+	logins, logouts []string
+	// profile is who the agent is, from Streams' agent configuration (Configure); nil until Streams reports it.
+	profile       *AgentProfile
+	configuration []byte // the configuration profile was read from, as Streams serialised it
 	// agentWaiters are the request ids of agent-state changes Streams accepted whose SetAgentState event (the
 	// next agent change a snapshot shows) has not been posted yet: it echoes the first.
 	agentWaiters []string
@@ -187,6 +194,7 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	if cur != nil {
 		s.diffLocked(old, cur)
 	}
+	s.answerLoginsLocked()
 	s.snapshot = data // only once it is applied: one whose update failed half-way is applied again
 	return nil
 }

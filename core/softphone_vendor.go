@@ -1,7 +1,10 @@
 package core
 
 import (
+	"bytes"
 	"errors"
+
+	"github.com/mailru/easyjson/jlexer"
 
 	"github.com/ctibridge/ctibridge/core/jwriter"
 )
@@ -13,6 +16,33 @@ import (
 // ErrAgentStateNotFound is what a StreamsPort reports (wrapped) when an agent state named by a SetNotReady or
 // UpdateState is not among the agent's states: the request fails with AGENT_STATE_NOT_FOUND.
 var ErrAgentStateNotFound = errors.New("no such agent state in the agent's routing profile")
+
+// Configure takes Streams' agent configuration (JSON of agent.getConfiguration(), ConfigurationKeys only), which
+// Streams delivers with every agent snapshot, and keeps who the agent is for the agentInfo of LoginSuccess,
+// StateSync and LogoutSuccess and the identity in SetAgentState. One identical to the last is skipped before it
+// is decoded. A change once the agent is known (an administrator changed the agent's name, extension or phone
+// type) is an agent change: every CRM gets SetAgentState.
+func (s *Softphone) Configure(configuration []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.profile != nil && bytes.Equal(configuration, s.configuration) {
+		return nil
+	}
+	data := bytes.Clone(configuration) // the decoded strings are views of this copy (wire.go)
+	var c StreamsConfiguration
+	l := jlexer.Lexer{Data: data}
+	c.UnmarshalEasyJSON(&l)
+	if err := l.Error(); err != nil {
+		return err
+	}
+	p := c.Profile()
+	changed := s.profile != nil && *s.profile != p
+	s.profile, s.configuration = &p, data
+	if changed && s.ready {
+		s.pushAgentLocked()
+	}
+	return nil
+}
 
 // receiveVendor handles a message DecodeEnvelope refused for its topic or subtopic: a request of the vendor's
 // pages (Requests, or any OutboundCall request) is carried out or refused with its error envelope. Anything else
@@ -278,66 +308,22 @@ func (s *Softphone) blindTransfer(req Envelope, vr VendorRequest, t Target) {
 	})
 }
 
-// login answers Login: a softphone whose agent is signed in (Streams has reported the agent) replies
-// LoginSuccess at once. One that is not cannot open Amazon Connect's login window from here (the softphone
-// page configures Streams' loginPopup): it says so with LOGIN_FAILED.
-func (s *Softphone) login(req Envelope, vr VendorRequest) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.ready || s.loggedOut || s.failure != "" {
-		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, vr.Err.Fail(CauseNotReady,
-			"The agent is not signed in to Amazon Connect: sign in in the softphone's login window."))
-		return
-	}
-	msg := NewAgentSync(s.statusLocked())
-	s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLoginSuccess, RequestID: req.RequestID}, msg.MarshalEasyJSON)
-}
-
-// logout answers Logout: the agent is set Offline, then the Streams session ends (connect.core.terminate()),
-// then LogoutSuccess reports the agent as it was before.
-func (s *Softphone) logout(req Envelope, vr VendorRequest) {
-	s.mu.Lock()
-	if err := s.agentAllowedLocked(vr, noAgentButton); err != nil {
-		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, err)
-		s.mu.Unlock()
-		return
-	}
-	s.mu.Unlock()
-	fail := func(err error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.postErrorLocked(req.Topic, req.Subtopic, req.RequestID, agentFailure(vr, err))
-	}
-	s.streams.Do(Action{Kind: ActSetAgentState, AgentState: AgentOffline}, func(err error) {
-		if err != nil {
-			fail(err)
-			return
-		}
-		s.streams.Do(Action{Kind: ActTerminate}, func(err error) {
-			if err != nil {
-				fail(err)
-				return
-			}
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			last := s.statusLocked()
-			s.loggedOut = true
-			msg := NewLogoutMessage(last)
-			s.postVendorLocked(&Envelope{Channel: ChannelAmazon, Topic: TopicAgent, Subtopic: SubtopicLogoutSuccess, RequestID: req.RequestID}, msg.MarshalEasyJSON)
-		})
-	})
-}
-
 // AgentOffline is the name of Amazon Connect's offline agent state, which Logout sets.
 const AgentOffline = "Offline"
 
-// statusLocked is the agent as the vendor's Agent messages report it.
+// statusLocked is the agent as the vendor's Agent messages report it: LoggingOut while a Logout is under way,
+// LoggingIn while a Login waits for the agent to sign in.
 func (s *Softphone) statusLocked() *AgentStatus {
-	st := &AgentStatus{Login: LoggedOut, Muted: s.muted, Call: AgentCallOf(s.contact)}
-	if s.ready && !s.loggedOut {
+	st := &AgentStatus{Login: LoggedOut, Profile: s.profile, Muted: s.muted, Call: AgentCallOf(s.contact)}
+	if s.signedInLocked() {
 		st.Login = LoggedIn
+		if len(s.logouts) > 0 {
+			st.Login = LoggingOut
+		}
 		a := s.agentState
 		st.State = &a
+	} else if len(s.logins) > 0 {
+		st.Login = LoggingIn
 	}
 	return st
 }

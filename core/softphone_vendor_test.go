@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -303,21 +304,234 @@ func TestVendorMute(t *testing.T) {
 
 func TestVendorLoginLogout(t *testing.T) {
 	v := newVendorPhone(t, nil)
-	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
-	assert.Equal(t, "LOGIN_FAILED", errorOf(t, v.one("Agent", "Login"))["type"])
-
+	v.phone.SetSession(instance(t))
 	require.NoError(t, v.phone.Observe(available()))
 	v.posted()
 	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
 	assert.Equal(t, "LoggedIn", v.one("Agent", "LoginSuccess")["loginState"])
+	assert.Empty(t, v.streams.Actions(), "signed in: answered at once")
 
 	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
-	assert.Equal(t, []core.Action{{Kind: core.ActSetAgentState, AgentState: "Offline"}, {Kind: core.ActTerminate}}, v.streams.Actions())
+	assert.Equal(t, []core.Action{{Kind: core.ActSetAgentState, AgentState: "Offline"},
+		{Kind: core.ActLogout, URL: "https://example.my.connect.aws/connect/logout"}}, v.streams.Actions())
 	m := v.one("Agent", "LogoutSuccess")
 	assert.Equal(t, "LoggedOut", m["loginState"])
 	assert.Equal(t, "Available", m["agentState"].(map[string]any)["name"])
+	assert.Equal(t, "Enable", m["rules"].(map[string]any)["ButtonStates"].(map[string]any)["items"].(map[string]any)["NotReady"],
+		"the buttons the agent had, signed in, as the vendor's sample shows them")
 	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync"}`)
 	assert.Equal(t, "LoggedOut", v.one("Agent", "StateSync")["loginState"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"SetNotReady","data":{"ReasonCodeId":"Lunch"}}`)
+	assert.Equal(t, "UPDATE_AGENT_STATE_FAILED", errorOf(t, v.one("Agent", "SetNotReady"))["type"], "signed out")
+
+	// Signed out, a Login needs the login window; the CCP acknowledges, and the snapshot Streams reports then
+	// (the agent as before the logout, byte for byte) answers it.
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, core.Action{Kind: core.ActLogin, URL: "https://example.my.connect.aws/ccp-v2/"}, v.streams.Actions()[2])
+	assert.Empty(t, v.posted(), "the request waits for the agent")
+	require.NoError(t, v.phone.Observe(available()))
+	m = v.one("Agent", "LoginSuccess")
+	assert.Equal(t, "LoggedIn", m["loginState"])
+	assert.Equal(t, "Available", m["agentState"].(map[string]any)["name"])
+}
+
+// instance is the session of a softphone on a real instance's CCP.
+func instance(t *testing.T) core.Session {
+	s, err := core.NewSession("https://example.my.connect.aws/ccp-v2/", "", "")
+	require.NoError(t, err)
+	return s
+}
+
+func TestNewSession(t *testing.T) {
+	s, err := core.NewSession("https://example.my.connect.aws/ccp-v2/", "", "")
+	require.NoError(t, err)
+	assert.Equal(t, core.Session{LoginURL: "https://example.my.connect.aws/ccp-v2/", LogoutURL: "https://example.my.connect.aws/connect/logout"}, s,
+		"Streams opens the CCP as its login window; the logout endpoint is on the CCP's origin")
+	s, err = core.NewSession("http://127.0.0.1:8002/emulator/index.html?persist=1", "http://127.0.0.1:8002/emulator/login.html",
+		"http://127.0.0.1:8002/emulator/logout.html")
+	require.NoError(t, err)
+	assert.Equal(t, core.Session{LoginURL: "http://127.0.0.1:8002/emulator/login.html", LogoutURL: "http://127.0.0.1:8002/emulator/logout.html"}, s)
+	s, err = core.NewSession("", "", "")
+	require.NoError(t, err)
+	assert.Equal(t, core.Session{}, s, "no CCP, no options: nothing known")
+	for _, c := range [][3]string{{"https://example.my.connect.aws/ccp-v2/", "/login", ""}, {"https://example.my.connect.aws/ccp-v2/", "", "javascript:alert(1)"},
+		{"example.my.connect.aws", "", ""}} {
+		_, err := core.NewSession(c[0], c[1], c[2])
+		assert.ErrorContains(t, err, "is not an absolute http(s) URL", "%q", c)
+	}
+}
+
+// Signed out, Login opens the login window and waits; a second Login joins the first (one window); both get
+// LoginSuccess, with the agent's identity, once Streams reports the agent.
+func TestVendorLoginWaitsForTheAgentToSignIn(t *testing.T) {
+	v := newVendorPhone(t, nil)
+	v.streams.Hold = true
+	v.phone.SetSession(instance(t))
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, []core.Action{{Kind: core.ActLogin, URL: "https://example.my.connect.aws/ccp-v2/"}}, v.streams.Actions())
+	assert.Empty(t, v.posted())
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, "LoggingIn", v.one("Agent", "StateSync")["loginState"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","requestId":"second"}`)
+	assert.Len(t, v.streams.Actions(), 1, "no second window")
+
+	v.streams.Complete() // the CCP acknowledged
+	assert.Empty(t, v.posted(), "LoginSuccess waits for Streams to report the agent")
+	require.NoError(t, v.phone.Configure([]byte(janeConfiguration)))
+	require.NoError(t, v.phone.Observe(available()))
+	var logins []map[string]any
+	for _, m := range v.posted() {
+		if m["subtopic"] == core.SubtopicLoginSuccess {
+			logins = append(logins, m)
+		}
+	}
+	require.Len(t, logins, 2)
+	assert.Nil(t, logins[0]["requestId"])
+	assert.Equal(t, "second", logins[1]["requestId"])
+	for _, m := range logins {
+		msg := m["message"].(map[string]any)
+		assert.Equal(t, "LoggedIn", msg["loginState"])
+		assert.Equal(t, "jane.doe", msg["agentInfo"].(map[string]any)["loginName"])
+	}
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, "LoggedIn", v.one("Agent", "LoginSuccess")["loginState"])
+	assert.Len(t, v.streams.Actions(), 1)
+}
+
+// A login window the browser blocks, one closed before the agent signed in, an agent who never signs in and an
+// adapter failure: every waiting Login gets LOGIN_FAILED saying what to do, and a later Login tries again.
+func TestVendorLoginFailures(t *testing.T) {
+	for _, c := range []struct {
+		err   error
+		cause core.Cause
+		code  string
+	}{
+		{fmt.Errorf("open: %w", core.ErrLoginWindowBlocked), core.CauseNotAllowed, "Allow pop-ups for the softphone's site in the browser, or sign in from the softphone page."},
+		{core.ErrLoginWindowClosed, core.CauseNotReady, "The login window was closed before the agent signed in"},
+		{core.ErrLoginTimedOut, core.CauseTimeout, "did not sign in to Amazon Connect in time"},
+		{errors.New("There is no upstream conduit!"), core.CauseAmazon, "There is no upstream conduit!"},
+	} {
+		t.Run(c.err.Error(), func(t *testing.T) {
+			v := newVendorPhone(t, nil)
+			v.streams.Hold = true
+			v.streams.Result = func(core.Action) error { return c.err }
+			v.phone.SetSession(instance(t))
+			v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+			v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","requestId":"second"}`)
+			v.streams.Complete()
+			got := v.posted()
+			require.Len(t, got, 2)
+			for _, m := range got {
+				assert.Equal(t, "Login", m["subtopic"])
+				e := errorOf(t, m["message"].(map[string]any))
+				assert.Equal(t, "LOGIN_FAILED", e["type"])
+				assert.Equal(t, "Agent login failed.", e["message"])
+				assert.Equal(t, string(c.cause), e["cause"])
+				assert.Contains(t, e["code"], c.code)
+			}
+			assert.Equal(t, "second", got[1]["requestId"])
+			v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+			assert.Equal(t, "LoggedOut", v.one("Agent", "StateSync")["loginState"])
+			v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+			assert.Len(t, v.streams.Actions(), 2, "a later Login opens the window again")
+		})
+	}
+}
+
+// Without a login URL (no ccpUrl) or a logout endpoint, Login and Logout say so; a softphone that could not start
+// refuses both; nothing reaches Streams.
+func TestVendorLoginLogoutRefusals(t *testing.T) {
+	v := newVendorPhone(t, nil)
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	e := errorOf(t, v.one("Agent", "Login"))
+	assert.Equal(t, "LOGIN_FAILED", e["type"])
+	assert.Contains(t, e["code"], "no login URL")
+	require.NoError(t, v.phone.Observe(available()))
+	v.posted()
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
+	e = errorOf(t, v.one("Agent", "Logout"))
+	assert.Equal(t, "LOGOUT_FAILED", e["type"])
+	assert.Contains(t, e["code"], "logout endpoint")
+
+	failed := newVendorPhone(t, nil)
+	failed.phone.SetSession(instance(t))
+	failed.phone.Fail("initCCP threw")
+	failed.posted()
+	failed.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Contains(t, errorOf(t, failed.one("Agent", "Login"))["code"], "initCCP threw")
+	failed.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
+	assert.Equal(t, "LOGOUT_FAILED", errorOf(t, failed.one("Agent", "Logout"))["type"])
+	assert.Empty(t, v.streams.Actions())
+	assert.Empty(t, failed.streams.Actions())
+}
+
+// Logout is refused while the agent has a contact, ringing, live or in after-call work: the session's end would
+// drop the caller. Nothing reaches Streams.
+func TestVendorLogoutRefusedWithAContact(t *testing.T) {
+	ended := coretest.Snapshot(core.AgentAfterCallWork, core.AgentTypeSystem, coretest.Call{ID: contact1, State: core.ContactEnded,
+		Legs: []coretest.Leg{{ID: agentLeg, Type: core.ConnAgent, State: core.ConnDisconnected, At: t0}}})
+	for name, snapshot := range map[string][]byte{"connected": connected(), "conference": conference(), "after-call work": ended} {
+		t.Run(name, func(t *testing.T) {
+			v := newVendorPhone(t, snapshot)
+			v.phone.SetSession(instance(t))
+			v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
+			e := errorOf(t, v.one("Agent", "Logout"))
+			assert.Equal(t, "LOGOUT_FAILED", e["type"])
+			assert.Equal(t, "NOT_ALLOWED", e["cause"])
+			assert.Contains(t, e["code"], "the caller is dropped")
+			assert.Empty(t, v.streams.Actions())
+		})
+	}
+}
+
+// A Logout while one is under way joins it; StateSync says LoggingOut meanwhile and a Login is refused;
+// LogoutSuccess reports the agent as the Logout found it. A failure of the logout endpoint answers both Logouts
+// with LOGOUT_FAILED and leaves the agent signed in.
+func TestVendorLogoutUnderWay(t *testing.T) {
+	v := newVendorPhone(t, available())
+	v.streams.Hold = true
+	v.phone.SetSession(instance(t))
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","requestId":"second"}`)
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, "LoggingOut", v.one("Agent", "StateSync")["loginState"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Contains(t, errorOf(t, v.one("Agent", "Login"))["code"], "A logout is under way")
+	v.streams.Complete() // Offline set
+	require.Len(t, v.streams.Actions(), 2)
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Offline", core.AgentTypeOffline)))
+	v.posted()
+	v.streams.Complete() // the logout endpoint loaded
+	got := v.posted()
+	require.Len(t, got, 2)
+	assert.Equal(t, "LogoutSuccess", got[0]["subtopic"])
+	assert.Equal(t, "Available", got[0]["message"].(map[string]any)["agentState"].(map[string]any)["name"],
+		"the agent as the Logout found it, not Offline")
+	assert.Equal(t, "second", got[1]["requestId"])
+	assert.Equal(t, "LogoutSuccess", got[1]["subtopic"])
+
+	w := newVendorPhone(t, available())
+	w.streams.Hold = true
+	w.streams.Result = func(a core.Action) error {
+		if a.Kind == core.ActLogout {
+			return errors.New("the logout endpoint did not load within 30 s")
+		}
+		return nil
+	}
+	w.phone.SetSession(instance(t))
+	w.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","source":"crm"}`)
+	w.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Logout","requestId":"second"}`)
+	w.streams.Complete()
+	w.streams.Complete()
+	got = w.posted()
+	require.Len(t, got, 2)
+	for _, m := range got {
+		e := errorOf(t, m["message"].(map[string]any))
+		assert.Equal(t, "LOGOUT_FAILED", e["type"])
+		assert.Equal(t, "the logout endpoint did not load within 30 s", e["code"])
+	}
+	w.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, "LoggedIn", w.one("Agent", "StateSync")["loginState"])
 }
 
 // SetAgentState is pushed unsolicited, with no request id, to every CRM: with the first snapshot after the
@@ -409,4 +623,55 @@ func TestMuteInTheSnapshotPushesSetAgentState(t *testing.T) {
 	assert.Equal(t, true, m["data"].(map[string]any)["muted"])
 	require.NoError(t, v.phone.Observe(connected()))
 	assert.Equal(t, false, v.one("Agent", "SetAgentState")["data"].(map[string]any)["muted"])
+}
+
+const janeConfiguration = `{"name":"Jane Doe","username":"jane.doe","extension":"","softphoneEnabled":true,` +
+	`"agentARN":"arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/a-1"}`
+
+// Streams' agent configuration is who the agent is in every agent message: agentInfo of LoginSuccess, StateSync
+// and LogoutSuccess, the identity in SetAgentState's data. A change of it is pushed; a configuration core cannot
+// read is an error and changes nothing.
+func TestVendorAgentInfoFromStreamsConfiguration(t *testing.T) {
+	v := newVendorPhone(t, nil)
+	require.NoError(t, v.phone.Configure([]byte(janeConfiguration)))
+	require.NoError(t, v.phone.Observe(available()))
+	v.posted()
+	jane := map[string]any{"name": "Jane Doe", "id": "a-1", "extension": "", "loginName": "jane.doe", "muted": false, "softphoneEnabled": true}
+
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"Login","source":"crm"}`)
+	assert.Equal(t, jane, v.one("Agent", "LoginSuccess")["agentInfo"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, jane, v.one("Agent", "StateSync")["agentInfo"])
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"GetAgentState","source":"crm"}`)
+	data := v.one("Agent", "SetAgentState")["data"].(map[string]any)
+	for _, k := range []string{"name", "extension", "loginName", "softphoneEnabled"} {
+		assert.Equal(t, jane[k], data[k], k)
+	}
+
+	require.NoError(t, v.phone.Configure([]byte(janeConfiguration)))
+	assert.Empty(t, v.posted(), "the same configuration again is no change")
+	require.NoError(t, v.phone.Configure([]byte(`{"name":"Jane Roe","username":"jane.doe","extension":"+15555550199","softphoneEnabled":false,`+
+		`"agentARN":"arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/a-1"}`)))
+	data = v.one("Agent", "SetAgentState")["data"].(map[string]any)
+	assert.Equal(t, "Jane Roe", data["name"])
+	assert.Equal(t, "+15555550199", data["extension"])
+	assert.Equal(t, false, data["softphoneEnabled"])
+
+	require.Error(t, v.phone.Configure([]byte(`{"name":`)))
+	require.Error(t, v.phone.Configure([]byte(`{"name":7}`)))
+	assert.Empty(t, v.posted())
+	v.send(`{"channel":"Amazon","topic":"Agent","subtopic":"StateSync","source":"crm"}`)
+	assert.Equal(t, "Jane Roe", v.one("Agent", "StateSync")["agentInfo"].(map[string]any)["name"], "kept across a bad configuration")
+}
+
+// The keys the adapter keeps of Streams' agent configuration are exactly the json names StreamsConfiguration reads.
+func TestConfigurationKeysAreTheConfigurationsJSONNames(t *testing.T) {
+	want := map[string]bool{}
+	jsonNames(reflect.TypeOf(core.StreamsConfiguration{}), want, map[reflect.Type]bool{})
+	got := map[string]bool{}
+	for _, k := range core.ConfigurationKeys {
+		got[k] = true
+	}
+	assert.Len(t, core.ConfigurationKeys, len(got), "no key twice")
+	assert.Equal(t, sorted(want), sorted(got))
 }

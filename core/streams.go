@@ -108,6 +108,11 @@ type StreamsConnection struct {
 	Mute bool `json:"mute"`
 }
 
+// ConfigurationKeys are the keys the adapter keeps of Streams' agent configuration (JSON.stringify's replacer
+// array, as SnapshotKeys for the snapshot): the json names of StreamsConfiguration's fields. The rest (agent
+// states, routing profile, permissions) is never copied into Go. A test holds the list equal to the json tags.
+var ConfigurationKeys = []string{"name", "username", "extension", "softphoneEnabled", "agentARN"}
+
 // StreamsConfiguration is connect.core.getAgentDataProvider().getAgentData().configuration (agent.getConfiguration()):
 // who the agent is. Only the fields the agent messages report are declared.
 //

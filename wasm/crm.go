@@ -134,8 +134,10 @@ func (b *crmBridge) received(data []byte) {
 	b.recorder.Envelope(b.at, "in", data)
 }
 
-// snapshot is never called: a CRM has no Streams feed.
+// snapshot and configuration are never called: a CRM has no Streams feed.
 func (b *crmBridge) snapshot([]byte, bool) {}
+
+func (b *crmBridge) configuration([]byte, bool) {}
 
 func (b *crmBridge) deliver(d core.Delivery) {
 	if d.Name == core.OnDiagnostic {

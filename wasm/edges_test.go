@@ -114,10 +114,11 @@ type funcRole struct {
 	panics    []any
 }
 
-func (r *funcRole) wants([]byte, bool) bool { return true }
-func (r *funcRole) message(message)         { r.onMessage() }
-func (r *funcRole) snapshot([]byte, bool)   {}
-func (r *funcRole) panicked(p any)          { r.panics = append(r.panics, p) }
+func (r *funcRole) wants([]byte, bool) bool    { return true }
+func (r *funcRole) message(message)            { r.onMessage() }
+func (r *funcRole) snapshot([]byte, bool)      {}
+func (r *funcRole) configuration([]byte, bool) {}
+func (r *funcRole) panicked(p any)             { r.panics = append(r.panics, p) }
 
 // The layer's invariants, on a fake loader: effects during an export are records of that export, returned with
 // their length; only the outermost export asks for a pump; outside any export an effect is flushed at once;

@@ -33,6 +33,9 @@ type fastRole interface {
 	wants(origin []byte, fromPeer bool) bool // whether to read a message at all (before its data is copied)
 	message(m message)
 	snapshot(data []byte, ok bool) // ok is false when the snapshot was over dataMax
+	// configuration is the agent's configuration that came with a snapshot, handed over just before it; ok is
+	// false when it was over originMax.
+	configuration(data []byte, ok bool)
 	panicked(p any)
 }
 
@@ -138,10 +141,16 @@ func exportMessage(id, kind, fromPeer, originLen, dataLen int32) int32 {
 	})
 }
 
+// exportSnapshot takes a snapshot (after the origin's part of the inbox) and the agent's configuration that
+// came with it (in the origin's part, which a snapshot does not use; configLen 0: none, -1: too large).
+//
 //go:wasmexport ctibridge_snapshot
-func exportSnapshot(id, dataLen int32) int32 {
+func exportSnapshot(id, dataLen, configLen int32) int32 {
 	fp := served
 	return fp.run(id, func(r fastRole) {
+		if configLen != 0 {
+			r.configuration(fp.inbox[:clamp(configLen, originMax)], configLen > 0)
+		}
 		r.snapshot(fp.inbox[originMax:originMax+clamp(dataLen, dataMax)], dataLen >= 0)
 	})
 }
@@ -278,9 +287,9 @@ func (c *channel) serve(r fastRole, win safejs.Value) error {
 	return nil
 }
 
-// feed hands the role the agent's snapshot after every Streams REFRESH of connect.core's event bus.
-func (c *channel) feed(core, event, keys safejs.Value) error {
-	_, err := c.v.Call("feed", core, event, keys)
+// feed hands the role the agent's snapshot and configuration after every Streams REFRESH of connect.core's event bus.
+func (c *channel) feed(core, event, keys, configKeys safejs.Value) error {
+	_, err := c.v.Call("feed", core, event, keys, configKeys)
 	return err
 }
 

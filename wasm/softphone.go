@@ -99,8 +99,13 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 	if b.channel, err = rt.fast.newChannel(b.parent, safejs.Undefined(), b.targets); err != nil {
 		return safejs.Value{}, err
 	}
+	session, err := sessionOptions(rt, opts, ccpURL)
+	if err != nil {
+		return safejs.Value{}, err
+	}
 	b.streams = &streamsAdapter{rt: rt, connect: connect, panicked: b.panicked}
 	b.core = core.NewSoftphone(newEpoch(), b.streams, b.post, core.WithContactAttributes(attributes))
+	b.core.SetSession(session)
 	if err := b.channel.serve(b, b.win); err != nil {
 		return safejs.Value{}, err
 	}
@@ -117,6 +122,21 @@ func newSoftphone(rt *jsRuntime, opts safejs.Value) (safejs.Value, error) {
 		return safejs.Value{}, fmt.Errorf("subscribing to Streams: %w", err)
 	}
 	return b.object()
+}
+
+// sessionOptions reads where the agent signs in and out: Streams' loginUrl (in the streams option) and logoutUrl.
+func sessionOptions(rt *jsRuntime, opts safejs.Value, ccpURL string) (core.Session, error) {
+	logoutURL, _, err := optString(rt, opts, "logoutUrl")
+	if err != nil {
+		return core.Session{}, err
+	}
+	loginURL := ""
+	if extra, err := rt.getGuarded(opts, "streams"); err == nil && extra.Type() == safejs.TypeObject {
+		if loginURL, _, err = optString(rt, extra, "loginUrl"); err != nil {
+			return core.Session{}, fmt.Errorf("streams: %w", err)
+		}
+	}
+	return core.NewSession(ccpURL, loginURL, logoutURL)
 }
 
 // startStreams checks that the frame may use storage, then calls connect.core.initCCP(container, params).
@@ -192,6 +212,17 @@ func (b *softphoneBridge) snapshot(data []byte, ok bool) {
 	}
 	if err := b.core.Observe(data); err != nil {
 		b.deliver(b.core.Reject(core.ReasonBadShape, "", "Streams snapshot: "+err.Error()))
+	}
+}
+
+// configuration hands the agent's configuration (JSON) to core, before the snapshot it came with.
+func (b *softphoneBridge) configuration(data []byte, ok bool) {
+	if !ok {
+		b.deliver(b.core.Reject(core.ReasonTooLarge, "", "Streams agent configuration: over 1 KiB"))
+		return
+	}
+	if err := b.core.Configure(data); err != nil {
+		b.deliver(b.core.Reject(core.ReasonBadShape, "", "Streams agent configuration: "+err.Error()))
 	}
 }
 

@@ -24,7 +24,7 @@ const subs = {};
 const fake = {
   calls: [], broadcasts: [], agentData: null, failMessage: null,
   AgentEvents: { REFRESH: "agent::refresh" }, EventType: { BROADCAST: "broadcast" }, ContactEvents: { ACCEPTED: "accepted" },
-  push(snapshot) { fake.agentData = { snapshot }; (subs["agent::refresh"] || []).slice().forEach(f => f()); },
+  push(snapshot, configuration) { fake.agentData = { snapshot, configuration }; (subs["agent::refresh"] || []).slice().forEach(f => f()); },
   failNext(message) { fake.failMessage = message; },
   holding: false, held: [],
   answer(cbs) {
@@ -307,5 +307,34 @@ func TestSoftphoneClosedPostsNoAcknowledgement(t *testing.T) {
 		case <-time.After(300 * time.Millisecond):
 		}
 		break
+	}
+}
+
+// The agent's configuration that comes with Streams' snapshot reaches core: who the agent is, in SetAgentState's data.
+func TestSoftphoneReportsTheAgentsConfiguration(t *testing.T) {
+	s := newSoftphoneSetup(t)
+	syncs := s.eval(`const seen = [];
+addEventListener("message", (e) => { if (typeof e.data === "string" && e.data.includes('"subtopic":"SetAgentState"')) seen.push(e.data); });
+return seen;`)
+	config, err := s.rt.json.Call("parse", `{"name":"Jane Doe","username":"jane.doe","extension":"","softphoneEnabled":true,`+
+		`"agentARN":"arn:aws:connect:us-east-1:111122223333:instance/i-1/agent/a-1","agentStates":[{"name":"Available"}]}`)
+	require.NoError(t, err)
+	snapshot, err := s.rt.json.Call("parse", string(coretest.Snapshot("Available", core.AgentTypeRoutable)))
+	require.NoError(t, err)
+	_, err = s.fake.Call("push", snapshot, config)
+	require.NoError(t, err)
+	s.request(`{"channel":"Amazon","topic":"Agent","subtopic":"GetAgentState","source":"crm"}`)
+	require.Eventually(t, func() bool { n, _ := syncs.Length(); return n == 1 }, patience, 10*time.Millisecond)
+	first, err := syncs.Index(0)
+	require.NoError(t, err)
+	text, _ := first.String()
+	var env struct {
+		Message struct {
+			Data map[string]any `json:"data"`
+		} `json:"message"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(text), &env))
+	for k, want := range map[string]any{"name": "Jane Doe", "extension": "", "loginName": "jane.doe", "softphoneEnabled": true} {
+		assert.Equal(t, want, env.Message.Data[k], k)
 	}
 }

@@ -80,8 +80,9 @@ func (s *streamsAdapter) initCCP(container, params safejs.Value) error {
 // fires on every agent::update, before Streams' own agent and contact events, so snapshots arrive in Streams'
 // order. If Streams already holds a snapshot (the page initialised it before load), it is handed over at once.
 // Only keys are serialised (core.AttributeAllowlist.SnapshotKeys: the contact attributes not allowed never leave
-// Streams' objects). The subscription ends with ch.
-func (s *streamsAdapter) subscribe(ch *channel, keys []string) error {
+// Streams' objects), and, of the agent's configuration that comes with every snapshot (who the agent is:
+// agentInfo), only core.ConfigurationKeys. The subscription ends with ch.
+func (s *streamsAdapter) subscribe(ch *channel, snapshotKeys []string) error {
 	event, err := s.path("AgentEvents", "REFRESH")
 	if err != nil {
 		return err
@@ -90,18 +91,27 @@ func (s *streamsAdapter) subscribe(ch *channel, keys []string) error {
 	if err != nil {
 		return err
 	}
-	list := []byte{'['}
-	for i, k := range keys {
-		if i > 0 {
-			list = append(list, ',')
-		}
-		list = strconv.AppendQuote(list, k)
-	}
-	jsKeys, err := s.rt.parseJSON(append(list, ']'))
+	keys, err := s.keys(snapshotKeys)
 	if err != nil {
 		return err
 	}
-	return ch.feed(jsCore, event, jsKeys)
+	configKeys, err := s.keys(core.ConfigurationKeys)
+	if err != nil {
+		return err
+	}
+	return ch.feed(jsCore, event, keys, configKeys)
+}
+
+// keys returns a JavaScript array of the strings of list, a replacer for JSON.stringify.
+func (s *streamsAdapter) keys(list []string) (safejs.Value, error) {
+	b := []byte{'['}
+	for i, k := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, k)
+	}
+	return s.rt.parseJSON(append(b, ']'))
 }
 
 // Do performs one action through Streams' public API. Accept is the exception: contact.accept() reports every
@@ -116,10 +126,15 @@ func (s *streamsAdapter) Do(a core.Action, done func(error)) {
 
 func (s *streamsAdapter) do(a core.Action, done func(error)) error {
 	switch a.Kind {
-	case core.ActMute, core.ActUnmute, core.ActTerminate:
-		// Synchronous in Streams, with no callbacks: mute and unmute act on the page's own microphone, and
-		// terminate ends the session here.
-		s.end(s.direct(a.Kind), nil, done)
+	case core.ActMute, core.ActUnmute:
+		// Synchronous in Streams, with no callbacks: mute and unmute act on the page's own microphone.
+		s.end(s.mute(a.Kind == core.ActMute), nil, done)
+		return nil
+	case core.ActLogin:
+		s.login(a.URL, done)
+		return nil
+	case core.ActLogout:
+		s.loadLogout(a.URL, done)
 		return nil
 	}
 	var onSuccess func()
@@ -175,18 +190,14 @@ func (s *streamsAdapter) do(a core.Action, done func(error)) error {
 	return cbs.fail(errors.New("unknown action " + string(a.Kind)))
 }
 
-// direct makes the Streams calls that take no callbacks: agent.mute(), agent.unmute(), connect.core.terminate().
-func (s *streamsAdapter) direct(kind core.ActionKind) error {
-	if kind == core.ActTerminate {
-		_, err := s.coreCall("terminate")
-		return err
-	}
+// mute calls agent.mute() (on true) or agent.unmute(), which take no callbacks.
+func (s *streamsAdapter) mute(on bool) error {
 	agent, err := s.agent()
 	if err != nil {
 		return err
 	}
 	method := "mute"
-	if kind == core.ActUnmute {
+	if !on {
 		method = "unmute"
 	}
 	_, err = agent.Call(method)

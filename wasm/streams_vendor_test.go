@@ -13,7 +13,7 @@ import (
 )
 
 // agentConnectJS is a connect with the agent calls of the vendor's requests: connect, mute, unmute, setState
-// among getAgentStates, terminate and addConnection of an endpoint object. Every call is recorded with its
+// among getAgentStates and addConnection of an endpoint object. Every call is recorded with its
 // arguments; a call with callbacks succeeds on the next tick, or fails with failMessage. live counts the
 // callback objects not yet called, so that a test sees them all end.
 const agentConnectJS = `
@@ -33,7 +33,6 @@ fake.Contact = function (id) {
   this.addConnection = (ep, cbs) => { fake.calls.push({ method: "addConnection", contact: id, ep }); answer(cbs); };
 };
 fake.Endpoint = { byPhoneNumber: (n) => ({ type: "phone_number", phoneNumber: n }) };
-fake.core = { terminate: () => fake.calls.push({ method: "terminate" }) };
 return fake;`
 
 func TestStreamsAdapterVendorActions(t *testing.T) {
@@ -52,7 +51,6 @@ func TestStreamsAdapterVendorActions(t *testing.T) {
 	require.NoError(t, do(core.Action{Kind: core.ActMute}))
 	require.NoError(t, do(core.Action{Kind: core.ActUnmute}))
 	require.NoError(t, do(core.Action{Kind: core.ActSetAgentState, AgentState: "Lunch"}))
-	require.NoError(t, do(core.Action{Kind: core.ActTerminate}))
 
 	err := do(core.Action{Kind: core.ActSetAgentState, AgentState: "Dinner"})
 	require.ErrorIs(t, err, core.ErrAgentStateNotFound)
@@ -75,7 +73,6 @@ func TestStreamsAdapterVendorActions(t *testing.T) {
 		{"method": "mute"},
 		{"method": "unmute"},
 		{"method": "setState", "ep": map[string]any{"name": "Lunch", "type": "not_routable"}},
-		{"method": "terminate"},
 		{"method": "connect", "ep": map[string]any{"type": "phone_number", "phoneNumber": "+15555550100"}},
 	}, calls)
 }

@@ -96,6 +96,11 @@ export interface SoftphoneCommonOptions extends CommonLoadOptions {
   contactAttributes?: string[];
   /** The amazon-connect-streams `connect` object. Default: the global `connect` of Streams' `<script>`. */
   connect?: object;
+  /**
+   * The instance's logout endpoint, which the vendor's Logout loads in a hidden frame. Default: `/connect/logout`
+   * on `ccpUrl`'s origin. Absolute http(s).
+   */
+  logoutUrl?: string;
 }
 
 /** The softphone starts Streams: `connect.core.initCCP(container, {ccpUrl, loginPopup: false, ...streams})`. */
@@ -111,6 +116,7 @@ export interface SoftphoneInitOptions extends SoftphoneCommonOptions {
   container: HTMLElement;
   /**
    * Extra `connect.core.initCCP` parameters, merged (Object.assign) over the bridge's `{ccpUrl, loginPopup: false}`.
+   * `loginUrl` is also the login window the vendor's Login opens for a signed-out agent (default: `ccpUrl`).
    */
   streams?: StreamsInitOptions;
 }

@@ -314,21 +314,27 @@ function fastPath(exports, pump) {
           win.addEventListener("message", listener);
           stops.push(() => win.removeEventListener("message", listener));
         },
-        /** Hands Go the agent's snapshot (JSON, keys only) after every Streams REFRESH, and once now. */
-        feed(core, event, keys) {
+        /**
+         * Hands Go the agent's snapshot and configuration (JSON, keys only) after every Streams REFRESH, and
+         * once now. The configuration goes where an origin goes, which a snapshot does not use.
+         */
+        feed(core, event, keys, configKeys) {
           let provider = null;
           const refresh = () => {
             let text;
+            let config = "";
             try {
               provider ||= core.getAgentDataProvider();
               const data = provider.getAgentData(); // throws "No agent data is available yet!" before the first
               if (data === null || typeof data !== "object" || data.snapshot === null || typeof data.snapshot !== "object") return;
               text = JSON.stringify(data.snapshot, keys);
+              if (data.configuration !== null && typeof data.configuration === "object") config = JSON.stringify(data.configuration, configKeys);
             } catch {
               return;
             }
+            const c = config === "" ? { read: 0, written: 0 } : write(config, inbox, originMax);
             const { read, written } = write(text, inbox + originMax, dataMax);
-            finish(exports.ctibridge_snapshot(id, read < text.length ? -1 : written));
+            finish(exports.ctibridge_snapshot(id, read < text.length ? -1 : written, c.read < config.length ? -1 : c.written));
           };
           const sub = core.getEventBus().subscribe(event, refresh);
           stops.push(() => sub.unsubscribe());

@@ -9,6 +9,7 @@ try {
   const softphone = await load({
     role: "softphone",
     ccpUrl: config.ccpUrl,
+    logoutUrl: config.logoutUrl,
     crmOrigins: config.crmOrigins,
     container: document.getElementById("ccp"),
     streams: config.streams,

@@ -30,11 +30,20 @@ test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hang
 
     const login = await request({ topic: "Agent", subtopic: "Login" }, `m.subtopic === "LoginSuccess"`, "LoginSuccess");
     assert.equal(login.message.loginState, "LoggedIn");
+    // Who the agent is, as the emulator's agent configuration (agent.getConfiguration()) has it.
+    const { configuration } = await emulator.evaluate(() => ccpEmulator.snapshot());
+    const agentInfo = { name: configuration.name, id: configuration.agentARN.split("/agent/")[1], extension: configuration.extension,
+      loginName: configuration.username, muted: false, softphoneEnabled: configuration.softphoneEnabled };
+    assert.deepEqual(agentInfo, { name: "Jane Doe", id: "7e6d5c4b-3a2f-4e1d-9c8b-7a6f5e4d3c2b", extension: "", loginName: "jane.doe",
+      muted: false, softphoneEnabled: true });
+    assert.deepEqual(login.message.agentInfo, agentInfo);
 
     const lunch = await request({ topic: "Agent", subtopic: "SetNotReady", data: { ReasonCodeId: "Lunch" } },
       `m.subtopic === "SetAgentState" && m.message.event === "Lunch"`, "SetAgentState Lunch");
     assert.deepEqual(lunch.message.data.reasonCode, { id: "Lunch" });
     assert.equal(lunch.message.data.state, "Not_Ready");
+    assert.equal(lunch.message.data.loginName, "jane.doe");
+    assert.equal(lunch.message.data.name, "Jane Doe");
     assert.ok((await methods()).includes("putAgentState"));
     const avail = await request({ topic: "Agent", subtopic: "UpdateState", data: { label: "Available", code: "Available", type: "routable" } },
       `m.subtopic === "SetAgentState" && m.message.event === "Available"`, "SetAgentState Available");
@@ -65,6 +74,7 @@ test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hang
     assert.equal(app.message.initState, "Loaded");
     const agentSync = await request({ topic: "Agent", subtopic: "StateSync" }, `m.topic === "Agent" && m.subtopic === "StateSync"`, "Agent StateSync");
     assert.equal(agentSync.message.loginState, "LoggedIn");
+    assert.deepEqual(agentSync.message.agentInfo, agentInfo);
 
     const muted = await request({ topic: "Agent", subtopic: "Mute" }, `m.subtopic === "SetAgentState" && m.message.data.muted === true`, "muted");
     assert.equal(muted.message.rules.ButtonStates.items.unmute, "Enable");
@@ -104,7 +114,10 @@ test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hang
     const logout = await request({ topic: "Agent", subtopic: "Logout" }, `m.subtopic === "LogoutSuccess"`, "LogoutSuccess");
     assert.equal(logout.message.loginState, "LoggedOut");
     assert.equal(logout.message.agentState.name, "Available");
+    const { id: _, ...identity } = agentInfo;
+    assert.deepEqual(logout.message.agentInfo, identity);
     assert.ok((await methods()).slice(before).includes("putAgentState"), "set Offline before ending the session");
+    await emulator.waitForFunction(() => ccpEmulator.session() === "out", null, { timeout: 10000 }); // the logout endpoint
   } finally {
     await context.close();
   }

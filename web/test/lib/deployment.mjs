@@ -27,7 +27,9 @@ export async function startDeployment({ softphone = {}, headers = {}, routes = {
   await writeFile(softphoneConfig, `export default ${JSON.stringify({
     ccpUrl,
     crmOrigins: [sites.crm.origin],
+    logoutUrl: sites.emulator.url("/emulator/logout.html"),
     streams: {
+      loginUrl: sites.emulator.url("/emulator/login.html"),
       softphone: { allowFramedSoftphone: true, disableRingtone: true },
       pageOptions: { enableAudioDeviceSettings: false, enablePhoneTypeSettings: false },
       ccpSynTimeout: 60000,

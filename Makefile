@@ -31,6 +31,10 @@ export TMPDIR   := $(CURDIR)/.tmp
 $(shell mkdir -p $(TMPDIR))
 
 WASM_ENV := GOOS=js GOARCH=wasm
+# wasm/ (the browser adapter: setting up, option reading, Streams calls) is compiled without inlining: -9 KB
+# brotli. Its per-event work is a few calls around core's, which keeps inlining (the decoders' lexer calls);
+# make bench's A/B showed no change (web/docs/performance.md).
+WASM_GCFLAGS := github.com/ctibridge/ctibridge/wasm=-l
 GO_SOURCES := $(shell find core wasm -name '*.go' -not -name '*_test.go') go.mod go.sum
 STREAMS_JS := scripts/vendor/node_modules/amazon-connect-streams/release/connect-streams-min.js
 
@@ -40,7 +44,7 @@ STREAMS_JS := scripts/vendor/node_modules/amazon-connect-streams/release/connect
 build: web/ctibridge.wasm web/wasm_exec.js web/vendor/connect-streams-min.js
 
 web/ctibridge.wasm: $(GO_SOURCES)
-	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm/cmd/ctibridge
+	$(WASM_ENV) $(GO) build -trimpath -ldflags='-s -w' -gcflags='$(WASM_GCFLAGS)' -o $@ ./wasm/cmd/ctibridge
 
 web/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@

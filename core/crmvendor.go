@@ -269,7 +269,7 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 		}
 		if s := m.AgentState; s != nil {
 			v.state = s.Type
-			c.keepAgentLocked(&AgentStateMessage{Label: s.Name, Code: s.Name, Type: string(s.Type)})
+			c.keepAgentLocked(AgentStateOf(Agent{Name: s.Name, Type: s.Type}))
 		}
 		c.agentView = v
 	}
@@ -293,7 +293,7 @@ func (c *CRM) receiveVendor(data []byte, origin string) (out []Delivery, ok bool
 func (c *CRM) applyAgentEventLocked(env *Envelope) []Delivery {
 	m := env.Message
 	c.agentView = agentView{known: true, login: LoggedIn, state: m.AgentData.Type, muted: m.AgentData.Muted}
-	c.keepAgentLocked(&AgentStateMessage{Label: m.Event, Code: m.Event, Type: string(m.AgentData.Type)})
+	c.keepAgentLocked(AgentStateOf(Agent{Name: m.Event, Type: m.AgentData.Type}))
 	c.heard = true
 	msg := messageText(env)
 	c.completeLocked(func(r *Request) bool {

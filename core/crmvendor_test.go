@@ -301,6 +301,8 @@ func TestAgentButtonsGateAgentRequests(t *testing.T) {
 	assert.Len(t, out.Take(), 1, "no state held: sent")
 	crm.Abandon(r, core.CauseTimeout, "")
 	crm.Receive(vendorSample(t, "get-agent-state.response.json"), "o") // routable, not muted: Ready and unmute Hide
+	// agentState() speaks the vendor page's labels, whichever message told it.
+	assert.Equal(t, &core.AgentStateMessage{Label: "Ready", Code: "Ready", Type: "Routable"}, crm.Agent())
 	for _, o := range []*core.Outgoing{core.Vendor(mute, nil), core.UpdateState(core.AgentStateMessage{Label: "Available", Type: "routable"})} {
 		r := crm.Send("x", o)
 		res := wait(t, r)

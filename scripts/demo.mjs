@@ -5,10 +5,12 @@
 //   CCP_URL=https://<instance>.my.connect.aws/ccp-v2/       use a real Amazon Connect instance, not the emulator
 //
 // The two configuration files (web/softphone.config.js, web/demo/config.js) are served as generated from these
-// values, so the committed ones stay the documented defaults.
+// values (the demo CRM's not-ready reasons and quick connects as committed), so the committed ones stay the
+// documented defaults.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import demoConfig from "../web/demo/config.js";
 import { serve } from "./serve.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -35,7 +37,7 @@ await writeFile(softphoneConfig, `export default ${JSON.stringify({
   debug: Boolean(process.env.DEBUG),
 }, null, 2)};\n`);
 await writeFile(crmConfig, `export default ${JSON.stringify({
-  softphoneUrl: `${softphoneOrigin}/softphone.html`, softphoneOrigin,
+  ...demoConfig, softphoneUrl: `${softphoneOrigin}/softphone.html`, softphoneOrigin,
 }, null, 2)};\n`);
 
 const routes = {

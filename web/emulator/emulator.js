@@ -96,10 +96,12 @@
 
   // Quick connects returned by getEndpoints (GetEndpoints output: endpoint
   // shape "Se"; a null structure such as `queue` is absent, null strings stay).
+  // Their ARNs are fixed, as an instance's are: a CRM lists quick connects in
+  // its own configuration (web/demo/config.js), ARN and all.
   const QUICK_CONNECTS = Object.freeze([
-    { endpointARN: stableArn("transfer-destination", "Supervisor"), type: "agent", name: "Supervisor", phoneNumber: null, agentLogin: null },
-    { endpointARN: stableArn("transfer-destination", "Billing"), type: "queue", name: "Billing", phoneNumber: null, agentLogin: null, queue: queueNamed("Billing") },
-    { endpointARN: stableArn("transfer-destination", "Outside line"), type: "phone_number", name: "Outside line", phoneNumber: "+15555550199", agentLogin: null },
+    { endpointARN: arn("transfer-destination/0b9c1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"), type: "agent", name: "Supervisor", phoneNumber: null, agentLogin: null },
+    { endpointARN: arn("transfer-destination/1c2d3e4f-5a6b-4c7d-9e8f-90a1b2c3d4e5"), type: "queue", name: "Billing", phoneNumber: null, agentLogin: null, queue: queueNamed("Billing") },
+    { endpointARN: arn("transfer-destination/2d3e4f5a-6b7c-4d8e-af90-a1b2c3d4e5f6"), type: "phone_number", name: "Outside line", phoneNumber: "+15555550199", agentLogin: null },
   ]);
 
   // GetAgentConfiguration + the four calls ClientEngine adds (permissions,

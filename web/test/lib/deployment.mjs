@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before } from "node:test";
+import demoConfig from "../../demo/config.js";
 import { launch } from "./browser.mjs";
 import { startSites } from "./sites.mjs";
 
@@ -38,7 +39,9 @@ export async function startDeployment({ softphone = {}, headers = {}, routes = {
   })};\n`);
   // softphoneHost "localhost" puts the softphone on another site than the CRM (127.0.0.1): a cross-site frame.
   const softphoneOrigin = sites.softphone.origin.replace("127.0.0.1", softphoneHost);
+  // The committed demo configuration (not-ready reasons, quick connects), with the softphone this deployment serves.
   await writeFile(crmConfig, `export default ${JSON.stringify({
+    ...demoConfig,
     softphoneUrl: `${softphoneOrigin}/softphone.html`,
     softphoneOrigin,
   })};\n`);

@@ -25,8 +25,8 @@ const controls = [
   ["clearContact", "Clear contact", (b) => b.clearContact()],
 ];
 
-// The agent-state menu's fixed entries: each the request it sends and the agent button that allows it
-// (UpdateState to a routable state needs Ready, to any other NotReady; SetNotReady needs NotReady).
+// The agent-state menu's two fixed entries, as UpdateState's data. The agent's Ready button allows the routable
+// one, NotReady the other one and the not-ready reasons (SetNotReady).
 const AVAILABLE = { label: "Available", code: "Available", type: "routable" };
 const OFFLINE = { label: "Offline", code: "Offline", type: "offline" };
 

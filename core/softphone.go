@@ -166,19 +166,18 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	}
 
 	first := !s.ready
+	call := AgentCallOf(s.contact)
 	s.ready = true
-	muteChanged := false
+	agentChanged := false
 	if m := snap.AgentMuted(); m != s.legMuted {
 		// Streams follows the agent's mute on its leg (and a supervisor's): a change there is a mute change.
-		s.legMuted, s.muted, muteChanged = m, m, true
+		s.legMuted, s.muted, agentChanged = m, m, true
 	}
 	if agent := snap.Agent(); first || agent != s.agent {
 		s.agent, s.agentState = agent, snap.AgentState()
 		s.postLocked(s.agentEnvelope())
-		s.pushAgentLocked()
 		s.noteCcpStateLocked()
-	} else if muteChanged {
-		s.pushAgentLocked()
+		agentChanged = true
 	}
 	if first {
 		// After the first snapshot's events (which a vendor-page CRM needs), the whole state for a ctibridge
@@ -193,6 +192,11 @@ func (s *Softphone) Observe(snapshot []byte) error {
 	s.contact = cur
 	if cur != nil {
 		s.diffLocked(old, cur)
+	}
+	// The agent's buttons follow the call too (it rings, ends, is cleared): SetAgentState once the contact is
+	// current, on a change of the agent's state, its mute or its call.
+	if agentChanged || AgentCallOf(cur) != call {
+		s.pushAgentLocked()
 	}
 	s.answerLoginsLocked()
 	s.snapshot = data // only once it is applied: one whose update failed half-way is applied again

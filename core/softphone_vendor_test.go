@@ -563,6 +563,23 @@ func TestSetAgentStatePushedOnEveryAgentChange(t *testing.T) {
 
 	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
 	assert.Empty(t, pushed(), "no change, no event")
+
+	// The call alone changes the agent's buttons (the agent's state as Streams reports it stays the same here):
+	// pushed after the call's event, with the call's buttons.
+	ring := coretest.Snapshot("Lunch", core.AgentTypeNotRoutable, coretest.Call{ID: "c1", State: core.ContactConnecting,
+		Legs: []coretest.Leg{{ID: "a1", Type: core.ConnAgent, State: core.ConnConnecting}, {ID: "p1", Type: core.ConnInbound, State: core.ConnConnected, Initial: true}}})
+	require.NoError(t, v.phone.Observe(ring))
+	posted := v.posted()
+	require.GreaterOrEqual(t, len(posted), 2)
+	last := posted[len(posted)-1]
+	require.Equal(t, "SetAgentState", last["subtopic"], "after the call's events")
+	items := last["message"].(map[string]any)["rules"].(map[string]any)["ButtonStates"].(map[string]any)["items"].(map[string]any)
+	assert.NotEqual(t, "Enable", items["make_call"], "no dialling out while a call rings")
+	require.NoError(t, v.phone.Observe(coretest.Snapshot("Lunch", core.AgentTypeNotRoutable)))
+	events = pushed()
+	require.Len(t, events, 1, "the call went away")
+	items = events[0]["message"].(map[string]any)["rules"].(map[string]any)["ButtonStates"].(map[string]any)["items"].(map[string]any)
+	assert.Equal(t, "Enable", items["make_call"])
 }
 
 func TestEventWordsOfEndedLegs(t *testing.T) {

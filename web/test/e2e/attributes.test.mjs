@@ -3,19 +3,14 @@
 // softphone (issue 14).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
+import { openPlainCRM, useDeployment } from "../lib/deployment.mjs";
 
 const env = useDeployment({ softphone: { contactAttributes: ["customerId"] } });
 
 test("a vendor-page CRM gets the allowed contact attributes, and only those", async () => {
-  const { crm, softphone } = env.deployment.sites;
   const context = await env.browser.newContext();
   try {
-    const page = await context.newPage();
-    await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
-    const emulator = await waitForFrame(page, (x) => x.url().includes("/emulator/index.html"));
-    await emulator.waitForFunction(() => globalThis.ccpEmulator);
-    await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
+    const { page, emulator } = await openPlainCRM(context, env.deployment);
 
     await emulator.evaluate(() => ccpEmulator.ring({ attributes: { customerId: "C-1043", secret: "s3cr3t-value" } }));
     const ring = await (await page.waitForFunction(() => window.received.find((m) => m.message?.call?.event === "connecting"),

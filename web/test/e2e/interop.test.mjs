@@ -4,21 +4,16 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
+import { openPlainCRM, useDeployment, waitForFrame } from "../lib/deployment.mjs";
 
 const env = useDeployment();
 
 const sample = async () => JSON.parse(await readFile(fileURLToPath(new URL("../../../core/testdata/answer-response.json", import.meta.url)), "utf8"));
 
 test("a CRM that is not part of the project answers a call through the softphone role", async () => {
-  const { crm, softphone } = env.deployment.sites;
   const context = await env.browser.newContext();
   try {
-    const page = await context.newPage();
-    await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
-    const frame = await waitForFrame(page, (x) => x.url().includes("/emulator/index.html"));
-    await frame.waitForFunction(() => globalThis.ccpEmulator);
-    await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
+    const { page, emulator: frame } = await openPlainCRM(context, env.deployment);
     await frame.evaluate(() => ccpEmulator.ring({}));
     await page.waitForFunction(() => window.received.some((m) => m.message?.call?.event === "connecting"), null, { timeout: 10000 });
     await page.evaluate(() => window.answer());

@@ -3,19 +3,14 @@
 // request that reached the emulator and the envelope the CRM got.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useDeployment, waitForFrame } from "../lib/deployment.mjs";
+import { openPlainCRM, useDeployment } from "../lib/deployment.mjs";
 
 const env = useDeployment();
 
 test("a vendor-page CRM logs in, changes state, answers, holds, sends DTMF, hangs up, dials out, transfers blind and logs out", async () => {
-  const { crm, softphone } = env.deployment.sites;
   const context = await env.browser.newContext();
   try {
-    const page = await context.newPage();
-    await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
-    const emulator = await waitForFrame(page, (x) => x.url().includes("/emulator/index.html"));
-    await emulator.waitForFunction(() => globalThis.ccpEmulator);
-    await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
+    const { page, emulator } = await openPlainCRM(context, env.deployment);
     const methods = async () => (await emulator.evaluate(() => ccpEmulator.requests())).map((r) => r.method);
     // request posts one request and returns the first envelope after it that match accepts.
     const request = async (req, match, what) => {

@@ -61,6 +61,21 @@ export async function startDeployment({ softphone = {}, headers = {}, routes = {
  * Events the CRM receives are recorded in window.__events (name, message) for assertions.
  * @returns {Promise<{page: import("playwright-core").Page, emulator: import("playwright-core").Frame}>}
  */
+/**
+ * openPlainCRM opens fixtures/interop/plain-crm.html, a CRM page that knows only the vendor's pages (raw envelopes,
+ * window.received and window.send), with the softphone role in its frame, and waits until the softphone has
+ * reported the agent. Returns {page, emulator}, the emulator being the CCP frame inside the softphone.
+ */
+export async function openPlainCRM(context, deployment) {
+  const { crm, softphone } = deployment.sites;
+  const page = await context.newPage();
+  await page.goto(`${crm.url("/test/fixtures/interop/plain-crm.html")}?softphone=${softphone.url("/softphone.html")}`);
+  const emulator = await waitForFrame(page, (x) => x.url().includes("/emulator/index.html"));
+  await emulator.waitForFunction(() => globalThis.ccpEmulator);
+  await page.waitForFunction(() => window.received.some((m) => m.topic === "Agent"), null, { timeout: 20000 });
+  return { page, emulator };
+}
+
 export async function openDemo(context, deployment) {
   const page = await context.newPage();
   const errors = [];

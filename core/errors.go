@@ -98,9 +98,10 @@ func ErrorFromWire(w *WireError) *Error {
 }
 
 // Fail returns the Error of control c with the given cause and code.
-func (c *Control) Fail(cause Cause, code string) *Error {
-	return &Error{Type: c.ErrorType, Code: code, Message: c.ErrorMessage, Cause: cause}
-}
+func (c *Control) Fail(cause Cause, code string) *Error { return c.Kind().Fail(cause, code) }
+
+// Kind is the error type and message of control c.
+func (c *Control) Kind() ErrorKind { return ErrorKind{c.ErrorType, c.ErrorMessage} }
 
 // ErrorCause returns the Cause of err if it is an *Error, and CauseInternal otherwise.
 func ErrorCause(err error) Cause {

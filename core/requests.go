@@ -184,6 +184,15 @@ func (e *DataError) Error() string {
 // Fail returns the request's error for a refused request (ErrorKind.Refuse).
 func (r VendorRequest) Fail(err error) *Error { return r.Err.Refuse(err) }
 
+// Failed returns the error of this kind for a request whose Streams action failed with err: Amazon Connect's
+// message, or the cause and code of an *Error the adapter reports (CauseInternal when the adapter itself failed).
+func (k ErrorKind) Failed(err error) *Error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return k.Fail(e.Cause, e.Code)
+	}
+	return k.Fail(CauseAmazon, err.Error())
+}
+
 // Refuse returns the error of this kind for a refused request: cause INVALID_ARGUMENT for a *DataError (the code
 // says what was wrong), else the cause and text of err.
 func (k ErrorKind) Refuse(err error) *Error {

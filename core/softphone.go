@@ -2,7 +2,6 @@ package core
 
 import (
 	"bytes"
-	"errors"
 	"strconv"
 	"sync"
 
@@ -358,7 +357,7 @@ func (s *Softphone) handle(req Envelope, origin string) []Delivery {
 	if err != nil {
 		// The vendor's data of the wrong shape: the control's error, and the page learns why.
 		s.mu.Lock()
-		s.replyLocked(ctrl, req.RequestID, ErrorKind{ctrl.ErrorType, ctrl.ErrorMessage}.Refuse(err))
+		s.replyLocked(ctrl, req.RequestID, ctrl.Kind().Refuse(err))
 		s.mu.Unlock()
 		return []Delivery{s.Reject(ReasonBadShape, origin, err.Error())}
 	}
@@ -427,7 +426,7 @@ func (s *Softphone) finish(key string, err error) {
 					}
 				}
 			}
-			s.replyLocked(f.control, id, failure(f.control, err))
+			s.replyLocked(f.control, id, f.control.Kind().Failed(err))
 		case !f.control.IsAnswer() && id != "":
 			s.replyLocked(f.control, id, nil)
 		}
@@ -435,15 +434,6 @@ func (s *Softphone) finish(key string, err error) {
 	// Only once every request has its reply: if one panicked on the way, the adapter calls done again with an
 	// internal error (StreamsPort), and the requests still find their action.
 	delete(s.inflight, key)
-}
-
-// failure is the error of control c whose Streams action failed with err: Amazon Connect's message, or the
-// cause and code of an *Error the adapter reports (CauseInternal when the adapter itself failed).
-func failure(c Control, err error) *Error {
-	if e, ok := errors.AsType[*Error](err); ok {
-		return c.Fail(e.Cause, e.Code)
-	}
-	return c.Fail(CauseAmazon, err.Error())
 }
 
 // replyLocked posts the reply to one request: the error envelope, or (err nil) an acknowledgement, which only
@@ -480,7 +470,7 @@ func (s *Softphone) setAgentState(req Envelope) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if err != nil {
-			s.replyAgentLocked(req.RequestID, failure(ctrl, err))
+			s.replyAgentLocked(req.RequestID, ctrl.Kind().Failed(err))
 			return
 		}
 		s.replyAgentLocked(req.RequestID, nil)

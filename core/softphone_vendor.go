@@ -257,10 +257,7 @@ func agentFailure(vr VendorRequest, err error) *Error {
 	if errors.Is(err, ErrAgentStateNotFound) {
 		return ErrKindAgentStateNotFound.Fail(CauseInvalidArgument, err.Error())
 	}
-	if e, ok := errors.AsType[*Error](err); ok {
-		return vr.Err.Fail(e.Cause, e.Code)
-	}
-	return vr.Err.Fail(CauseAmazon, err.Error())
+	return vr.Err.Failed(err)
 }
 
 // blindTransfer adds the party named, then the agent leaves the call (its leg is destroyed): the vendor's
